@@ -1,0 +1,286 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "server/localserver.h"
+
+#include "server/demogenerator.h"
+#include "server/logging.h"
+#include "server/store.h"
+#include "server/usersrequest.h"
+
+#include <QCryptographicHash>
+#include <QHttpServer>
+#include <QHttpServerRequest>
+#include <QHttpServerResponder>
+#include <QHttpServerResponse>
+#include <QJsonArray>
+#include <QJsonObject>
+#include <QTcpServer>
+#include <QUrlQuery>
+
+namespace xeroml::server {
+
+namespace {
+
+using StatusCode = QHttpServerResponder::StatusCode;
+
+const QLatin1String kUsersPrefix("/api/public/users/");
+
+QHttpServerResponse errorResponse(StatusCode status, const QString &code, const QString &message)
+{
+    return QHttpServerResponse(
+        QJsonObject{{QLatin1String("message"), message}, {QLatin1String("code"), code}}, status);
+}
+
+QHttpServerResponse invalidRequest(const QString &message)
+{
+    return errorResponse(StatusCode::BadRequest, QStringLiteral("invalid_request"), message);
+}
+
+// Equal-time comparison: hashing first makes the loop length independent of both inputs.
+bool sameSecret(const QByteArray &a, const QByteArray &b)
+{
+    const QByteArray ha = QCryptographicHash::hash(a, QCryptographicHash::Sha256);
+    const QByteArray hb = QCryptographicHash::hash(b, QCryptographicHash::Sha256);
+    unsigned char diff = 0;
+    for (qsizetype i = 0; i < ha.size(); ++i)
+        diff |= static_cast<unsigned char>(ha[i] ^ hb[i]);
+    return diff == 0;
+}
+
+} // namespace
+
+struct LocalServer::Private
+{
+    Store store;
+    Credentials credentials;
+    QHttpServer *http = nullptr;
+    quint16 port = 0;
+
+    [[nodiscard]] bool authorized(const QHttpServerRequest &request) const;
+    [[nodiscard]] QHttpServerResponse unauthorized() const;
+    [[nodiscard]] QHttpServerResponse health() const;
+    [[nodiscard]] QHttpServerResponse projects(const QHttpServerRequest &request) const;
+    [[nodiscard]] QHttpServerResponse users(const QHttpServerRequest &request) const;
+    [[nodiscard]] QHttpServerResponse user(const QHttpServerRequest &request,
+                                           const QString &userId) const;
+    [[nodiscard]] QHttpServerResponse fallback(const QHttpServerRequest &request) const;
+};
+
+bool LocalServer::Private::authorized(const QHttpServerRequest &request) const
+{
+    if (credentials.secretKey.isEmpty())
+        return false;
+    QByteArray header;
+    for (const auto &[name, value] : request.headers()) {
+        if (name.compare("authorization", Qt::CaseInsensitive) == 0)
+            header = value;
+    }
+    if (!header.startsWith("Basic ") && !header.startsWith("basic "))
+        return false;
+    const auto decoded = QByteArray::fromBase64Encoding(header.mid(6).trimmed(),
+                                                        QByteArray::AbortOnBase64DecodingErrors);
+    if (!decoded)
+        return false;
+    const QByteArray &pair = *decoded;
+    const qsizetype colon = pair.indexOf(':');
+    if (colon < 0)
+        return false;
+    const bool publicOk = pair.left(colon) == credentials.publicKey.toUtf8();
+    const bool secretOk = sameSecret(pair.mid(colon + 1), credentials.secretKey.toUtf8());
+    return publicOk && secretOk;
+}
+
+QHttpServerResponse LocalServer::Private::unauthorized() const
+{
+    QHttpServerResponse response = errorResponse(
+        StatusCode::Unauthorized, QStringLiteral("unauthorized"),
+        QStringLiteral("Invalid or missing credentials: use HTTP Basic auth with the public key "
+                       "as user name and the secret key as password"));
+    response.setHeader("WWW-Authenticate", "Basic realm=\"XeroML\"");
+    return response;
+}
+
+QHttpServerResponse LocalServer::Private::health() const
+{
+    return QHttpServerResponse(
+        QJsonObject{{QLatin1String("status"), QStringLiteral("OK")},
+                    {QLatin1String("version"), QStringLiteral(XEROML_VERSION)}});
+}
+
+QHttpServerResponse LocalServer::Private::projects(const QHttpServerRequest &request) const
+{
+    if (!authorized(request))
+        return unauthorized();
+    const QJsonObject project{
+        {QLatin1String("id"), store.metaValue(QStringLiteral("project_id"))},
+        {QLatin1String("name"), store.metaValue(QStringLiteral("project_name"))},
+        {QLatin1String("metadata"), QJsonObject()}};
+    return QHttpServerResponse(QJsonObject{{QLatin1String("data"), QJsonArray{project}}});
+}
+
+QHttpServerResponse LocalServer::Private::users(const QHttpServerRequest &request) const
+{
+    if (!authorized(request))
+        return unauthorized();
+    QString error;
+    const auto parsed = UsersRequest::fromQuery(request.query(), true, &error);
+    if (!parsed)
+        return invalidRequest(error);
+    const auto page = store.users(*parsed, &error);
+    if (!page) {
+        qCWarning(lcServer) << "users query failed:" << error;
+        return errorResponse(StatusCode::InternalServerError, QStringLiteral("internal"),
+                             QStringLiteral("The users query failed"));
+    }
+    const qint64 totalPages = (page->totalItems + parsed->limit - 1) / parsed->limit;
+    const QJsonObject meta{{QLatin1String("page"), parsed->page},
+                           {QLatin1String("limit"), parsed->limit},
+                           {QLatin1String("totalItems"), page->totalItems},
+                           {QLatin1String("totalPages"), totalPages}};
+    return QHttpServerResponse(
+        QJsonObject{{QLatin1String("data"), page->data}, {QLatin1String("meta"), meta}});
+}
+
+QHttpServerResponse LocalServer::Private::user(const QHttpServerRequest &request,
+                                               const QString &userId) const
+{
+    if (!authorized(request))
+        return unauthorized();
+    QString error;
+    auto parsed = UsersRequest::fromQuery(request.query(), false, &error);
+    if (!parsed)
+        return invalidRequest(error);
+    parsed->userId = userId;
+    parsed->limit = 1;
+    const auto page = store.users(*parsed, &error);
+    if (!page) {
+        qCWarning(lcServer) << "user query failed:" << error;
+        return errorResponse(StatusCode::InternalServerError, QStringLiteral("internal"),
+                             QStringLiteral("The user query failed"));
+    }
+    if (page->data.isEmpty()) {
+        return errorResponse(StatusCode::NotFound, QStringLiteral("not_found"),
+                             QStringLiteral("No trace of this user in the requested range"));
+    }
+    return QHttpServerResponse(page->data.first().toObject());
+}
+
+QHttpServerResponse LocalServer::Private::fallback(const QHttpServerRequest &request) const
+{
+    // The router matches decoded paths, where a user id's "%2F" has become a "/"; the
+    // single-user route therefore looks at the still-encoded path itself.
+    const QString encodedPath = request.url().path(QUrl::FullyEncoded);
+    if (request.method() == QHttpServerRequest::Method::Get &&
+        encodedPath.startsWith(kUsersPrefix)) {
+        const QString encodedId = encodedPath.mid(kUsersPrefix.size());
+        if (!encodedId.isEmpty() && !encodedId.contains(QLatin1Char('/')))
+            return user(request, QUrl::fromPercentEncoding(encodedId.toUtf8()));
+    }
+    return errorResponse(StatusCode::NotFound, QStringLiteral("not_found"),
+                         QStringLiteral("No such endpoint: %1").arg(request.url().path()));
+}
+
+LocalServer::LocalServer(QObject *parent)
+    : QObject(parent)
+    , d(std::make_unique<Private>())
+{
+    // A child, so that moveToThread() on the LocalServer takes the HTTP server along.
+    d->http = new QHttpServer(this);
+    Private *p = d.get();
+    const auto get = QHttpServerRequest::Method::Get;
+    d->http->route(QStringLiteral("/api/public/health"), get, [p] { return p->health(); });
+    d->http->route(QStringLiteral("/api/public/projects"), get,
+                   [p](const QHttpServerRequest &request) { return p->projects(request); });
+    d->http->route(QStringLiteral("/api/public/users"), get,
+                   [p](const QHttpServerRequest &request) { return p->users(request); });
+    d->http->setMissingHandler(
+        [p](const QHttpServerRequest &request, QHttpServerResponder &&responder) {
+            p->fallback(request).write(std::move(responder));
+        });
+    d->http->afterRequest([](QHttpServerResponse &&response, const QHttpServerRequest &request) {
+        // Path and status only: the query may hold search text, headers hold the keys.
+        qCDebug(lcServer) << request.method() << request.url().path()
+                          << static_cast<int>(response.statusCode());
+        return std::move(response);
+    });
+}
+
+LocalServer::~LocalServer()
+{
+    // The route handlers point into d: stop serving before d goes away.
+    delete d->http;
+    d->http = nullptr;
+}
+
+bool LocalServer::open(const QString &dbPath, QString *error)
+{
+    if (!d->store.open(dbPath, error))
+        return false;
+    if (d->credentials.secretKey.isEmpty()) {
+        d->credentials.publicKey = d->store.metaValue(QStringLiteral("public_key"));
+        d->credentials.secretKey = d->store.metaValue(QStringLiteral("secret_key"));
+    }
+    return true;
+}
+
+bool LocalServer::isEmpty() const
+{
+    return d->store.isEmpty();
+}
+
+bool LocalServer::seedDemo(const DemoOptions &options,
+                           const std::function<void(qint64, qint64)> &progress, QString *error)
+{
+    if (!d->store.isOpen()) {
+        *error = QStringLiteral("the store is not open");
+        return false;
+    }
+    DemoGenerator generator(d->store);
+    return generator.run(options, progress, error);
+}
+
+Credentials LocalServer::credentials() const
+{
+    return d->credentials;
+}
+
+void LocalServer::setCredentials(const Credentials &credentials)
+{
+    d->credentials = credentials;
+}
+
+bool LocalServer::listen(const QHostAddress &address, quint16 port, QString *error)
+{
+    if (!d->store.isOpen()) {
+        *error = QStringLiteral("the store is not open");
+        return false;
+    }
+    d->port = d->http->listen(address, port);
+    if (d->port == 0) {
+        const auto servers = d->http->servers();
+        *error = QStringLiteral("cannot listen on %1:%2: %3")
+                     .arg(address.toString())
+                     .arg(port)
+                     .arg(servers.isEmpty() ? QStringLiteral("unknown error")
+                                            : servers.constLast()->errorString());
+        return false;
+    }
+    qCInfo(lcServer).nospace().noquote() << "serving on " << address.toString() << ":" << d->port;
+    return true;
+}
+
+quint16 LocalServer::port() const
+{
+    return d->port;
+}
+
+QString LocalServer::projectId() const
+{
+    return d->store.metaValue(QStringLiteral("project_id"));
+}
+
+QString LocalServer::projectName() const
+{
+    return d->store.metaValue(QStringLiteral("project_name"));
+}
+
+} // namespace xeroml::server

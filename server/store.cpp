@@ -1,0 +1,400 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "server/store.h"
+
+#include "server/logging.h"
+
+#include <QFile>
+#include <QJsonObject>
+#include <QRandomGenerator>
+#include <QSqlError>
+#include <QSqlQuery>
+#include <QUuid>
+#include <QVariant>
+
+namespace xeroml::server {
+
+namespace {
+
+const QLatin1String kProjectId("xeroml-local");
+const QLatin1String kProjectName("Local XeroML");
+
+// Statements are idempotent so that opening an existing file is the same code path.
+const char *const kSchema[] = {
+    "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID",
+    "CREATE TABLE IF NOT EXISTS traces ("
+    " id TEXT PRIMARY KEY,"
+    " ts INTEGER NOT NULL," // ms since the epoch, UTC
+    " name TEXT,"
+    " user_id TEXT,"
+    " user_id_lower TEXT," // QString::toLower(user_id): Unicode-aware search
+    " session_id TEXT,"
+    " environment TEXT NOT NULL DEFAULT 'default',"
+    " release TEXT,"
+    " version TEXT,"
+    " tags TEXT NOT NULL DEFAULT '[]'," // JSON array
+    " metadata TEXT,"
+    " input TEXT,"
+    " output TEXT,"
+    " latency_ms INTEGER,"
+    // Aggregates of the trace's observations and NUMERIC scores, kept equal to the raw rows.
+    " observation_count INTEGER NOT NULL DEFAULT 0,"
+    " input_tokens INTEGER NOT NULL DEFAULT 0,"
+    " output_tokens INTEGER NOT NULL DEFAULT 0,"
+    " total_tokens INTEGER NOT NULL DEFAULT 0,"
+    " total_cost_nanos INTEGER NOT NULL DEFAULT 0,"
+    " score_sum REAL NOT NULL DEFAULT 0,"
+    " score_count INTEGER NOT NULL DEFAULT 0)",
+    // Covers the whole /users aggregation (incl. search) so it never touches the wide rows
+    // holding input/output; the (user_id, ts) prefix also serves one user's time range.
+    "CREATE INDEX IF NOT EXISTS traces_user ON traces (user_id, ts, environment, session_id,"
+    " observation_count, input_tokens, output_tokens, total_tokens, total_cost_nanos,"
+    " score_sum, score_count, user_id_lower) WHERE user_id IS NOT NULL",
+    "CREATE INDEX IF NOT EXISTS traces_ts ON traces (ts)",
+    "CREATE TABLE IF NOT EXISTS observations ("
+    " id TEXT PRIMARY KEY,"
+    " trace_id TEXT NOT NULL,"
+    " parent_observation_id TEXT,"
+    " type TEXT NOT NULL," // SPAN, GENERATION, EVENT
+    " name TEXT,"
+    " start_time INTEGER NOT NULL,"
+    " end_time INTEGER,"
+    " completion_start_time INTEGER,"
+    " model TEXT,"
+    " level TEXT NOT NULL DEFAULT 'DEFAULT',"
+    " status_message TEXT,"
+    " input TEXT,"
+    " output TEXT,"
+    " metadata TEXT,"
+    " environment TEXT NOT NULL DEFAULT 'default',"
+    " input_tokens INTEGER NOT NULL DEFAULT 0,"
+    " output_tokens INTEGER NOT NULL DEFAULT 0,"
+    " total_tokens INTEGER NOT NULL DEFAULT 0,"
+    " input_cost_nanos INTEGER NOT NULL DEFAULT 0,"
+    " output_cost_nanos INTEGER NOT NULL DEFAULT 0,"
+    " total_cost_nanos INTEGER NOT NULL DEFAULT 0)",
+    "CREATE INDEX IF NOT EXISTS observations_trace ON observations (trace_id)",
+    "CREATE TABLE IF NOT EXISTS scores ("
+    " id TEXT PRIMARY KEY,"
+    " trace_id TEXT,"
+    " observation_id TEXT,"
+    " session_id TEXT,"
+    " name TEXT NOT NULL,"
+    " value REAL,"
+    " string_value TEXT,"
+    " data_type TEXT NOT NULL," // NUMERIC, BOOLEAN, CATEGORICAL
+    " source TEXT NOT NULL,"    // API, ANNOTATION, EVAL
+    " comment TEXT,"
+    " author_user_id TEXT,"
+    " ts INTEGER NOT NULL,"
+    " environment TEXT NOT NULL DEFAULT 'default')",
+    "CREATE INDEX IF NOT EXISTS scores_trace ON scores (trace_id)",
+};
+
+QString randomHex(int bytes)
+{
+    QByteArray buffer(bytes, Qt::Uninitialized);
+    for (char &c : buffer)
+        c = static_cast<char>(QRandomGenerator::system()->bounded(256));
+    return QString::fromLatin1(buffer.toHex());
+}
+
+// The SQL expression each orderBy field sorts on; only these fixed strings reach SQL.
+QString orderExpression(UserOrderField field)
+{
+    switch (field) {
+    case UserOrderField::UserId:
+        return QStringLiteral("user_id");
+    case UserOrderField::TotalTraces:
+        return QStringLiteral("total_traces");
+    case UserOrderField::TotalSessions:
+        return QStringLiteral("total_sessions");
+    case UserOrderField::TotalObservations:
+        return QStringLiteral("total_observations");
+    case UserOrderField::InputTokens:
+        return QStringLiteral("input_tokens");
+    case UserOrderField::OutputTokens:
+        return QStringLiteral("output_tokens");
+    case UserOrderField::TotalTokens:
+        return QStringLiteral("total_tokens");
+    case UserOrderField::TotalCost:
+        return QStringLiteral("total_cost_nanos");
+    case UserOrderField::AverageScore:
+        // Rounded so that float summation noise (1e-16) cannot reorder users whose averages
+        // are equal for every practical purpose: those ties go to user_id like all others.
+        return QStringLiteral("ROUND(average_score, 9)");
+    case UserOrderField::FirstTraceAt:
+        return QStringLiteral("first_ts");
+    case UserOrderField::LastTraceAt:
+        return QStringLiteral("last_ts");
+    }
+    return QStringLiteral("user_id");
+}
+
+} // namespace
+
+Store::Store()
+    : m_connectionName(QStringLiteral("xeroml-server-") +
+                       QUuid::createUuid().toString(QUuid::WithoutBraces))
+{}
+
+Store::~Store()
+{
+    if (m_db.isValid()) {
+        m_db.close();
+        m_db = QSqlDatabase();
+        QSqlDatabase::removeDatabase(m_connectionName);
+    }
+}
+
+bool Store::isOpen() const
+{
+    return m_db.isOpen();
+}
+
+bool Store::exec(const QString &sql, QString *error)
+{
+    QSqlQuery query(m_db);
+    if (!query.exec(sql)) {
+        *error = query.lastError().text();
+        return false;
+    }
+    return true;
+}
+
+bool Store::open(const QString &path, QString *error)
+{
+    if (!QFile::exists(path)) {
+        // Created here, not by SQLite, so that the keys in it are never world-readable even
+        // for an instant; SQLite gives the -wal and -shm files the same mode.
+        QFile file(path);
+        if (!file.open(QIODevice::WriteOnly | QIODevice::NewOnly,
+                       QFileDevice::ReadOwner | QFileDevice::WriteOwner)) {
+            *error = QStringLiteral("cannot create %1: %2").arg(path, file.errorString());
+            return false;
+        }
+    }
+    m_db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), m_connectionName);
+    m_db.setDatabaseName(path);
+    m_db.setConnectOptions(QStringLiteral("QSQLITE_BUSY_TIMEOUT=5000"));
+    if (!m_db.open()) {
+        *error = QStringLiteral("cannot open %1: %2").arg(path, m_db.lastError().text());
+        return false;
+    }
+    // WAL + NORMAL: readers never block the writer and a committed transaction survives a
+    // killed process; a large page cache keeps bulk loads and aggregations in memory.
+    for (const char *pragma : {"PRAGMA journal_mode=WAL", "PRAGMA synchronous=NORMAL",
+                               "PRAGMA temp_store=MEMORY", "PRAGMA cache_size=-131072"}) {
+        if (!exec(QLatin1String(pragma), error))
+            return false;
+    }
+    if (!createSchema(error) || !ensureProject(error))
+        return false;
+    qCDebug(lcServer) << "opened store" << path;
+    return true;
+}
+
+bool Store::createSchema(QString *error)
+{
+    if (!m_db.transaction()) {
+        *error = m_db.lastError().text();
+        return false;
+    }
+    for (const char *statement : kSchema) {
+        if (!exec(QLatin1String(statement), error)) {
+            m_db.rollback();
+            return false;
+        }
+    }
+    const QString version = metaValue(QStringLiteral("schema_version"));
+    if (!version.isEmpty() && version.toInt() > SchemaVersion) {
+        m_db.rollback();
+        *error = QStringLiteral("the database has schema version %1; this server knows up to %2")
+                     .arg(version)
+                     .arg(SchemaVersion);
+        return false;
+    }
+    if (!setMetaValue(QStringLiteral("schema_version"), QString::number(SchemaVersion), error)) {
+        m_db.rollback();
+        return false;
+    }
+    if (!m_db.commit()) {
+        *error = m_db.lastError().text();
+        return false;
+    }
+    return true;
+}
+
+bool Store::ensureProject(QString *error)
+{
+    if (!metaValue(QStringLiteral("secret_key")).isEmpty())
+        return true;
+    return setMetaValue(QStringLiteral("project_id"), kProjectId, error) &&
+           setMetaValue(QStringLiteral("project_name"), kProjectName, error) &&
+           setMetaValue(QStringLiteral("public_key"), QStringLiteral("pk-xr-") + randomHex(16),
+                        error) &&
+           setMetaValue(QStringLiteral("secret_key"), QStringLiteral("sk-xr-") + randomHex(32),
+                        error);
+}
+
+QString Store::metaValue(const QString &key) const
+{
+    QSqlQuery query(m_db);
+    query.prepare(QStringLiteral("SELECT value FROM meta WHERE key = ?"));
+    query.addBindValue(key);
+    if (query.exec() && query.next())
+        return query.value(0).toString();
+    return {};
+}
+
+bool Store::setMetaValue(const QString &key, const QString &value, QString *error)
+{
+    QSqlQuery query(m_db);
+    query.prepare(QStringLiteral("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)"));
+    query.addBindValue(key);
+    query.addBindValue(value);
+    if (!query.exec()) {
+        *error = query.lastError().text();
+        return false;
+    }
+    return true;
+}
+
+bool Store::isEmpty() const
+{
+    QSqlQuery query(m_db);
+    return !(query.exec(QStringLiteral("SELECT 1 FROM traces LIMIT 1")) && query.next());
+}
+
+void Store::analyze()
+{
+    QString error;
+    if (!exec(QStringLiteral("ANALYZE"), &error))
+        qCWarning(lcServer) << "ANALYZE failed:" << error;
+}
+
+std::optional<UsersPage> Store::users(const UsersRequest &request, QString *error) const
+{
+    QString where = QStringLiteral("user_id IS NOT NULL");
+    QVariantList binds;
+    if (request.fromMs) {
+        where += QStringLiteral(" AND ts >= ?");
+        binds.append(*request.fromMs);
+    }
+    if (request.toMs) {
+        where += QStringLiteral(" AND ts < ?");
+        binds.append(*request.toMs);
+    }
+    if (!request.environments.isEmpty()) {
+        QStringList marks;
+        for (const QString &environment : request.environments) {
+            marks.append(QStringLiteral("?"));
+            binds.append(environment);
+        }
+        where += QStringLiteral(" AND environment IN (%1)").arg(marks.join(QLatin1Char(',')));
+    }
+    if (!request.search.isEmpty()) {
+        // Both sides lower-cased by Qt (full Unicode), compared with instr(): no LIKE
+        // wildcards to escape and no ASCII-only case folding.
+        where += QStringLiteral(" AND instr(user_id_lower, ?) > 0");
+        binds.append(request.search.toLower());
+    }
+    if (!request.userId.isEmpty()) {
+        where += QStringLiteral(" AND user_id = ?");
+        binds.append(request.userId);
+    }
+
+    const QString direction = request.descending ? QStringLiteral("DESC") : QStringLiteral("ASC");
+    QString orderBy;
+    if (request.orderField == UserOrderField::AverageScore)
+        orderBy = QStringLiteral("average_score IS NULL, "); // users without scores always last
+    orderBy += orderExpression(request.orderField) + QLatin1Char(' ') + direction;
+    if (request.orderField != UserOrderField::UserId)
+        orderBy += QStringLiteral(", user_id ASC");
+
+    // COUNT(*) OVER () counts the groups in the same pass as the page itself.
+    const QString sql =
+        QStringLiteral("SELECT user_id, COUNT(*) AS total_traces,"
+                       " COUNT(DISTINCT session_id) AS total_sessions,"
+                       " SUM(observation_count) AS total_observations,"
+                       " SUM(input_tokens) AS input_tokens,"
+                       " SUM(output_tokens) AS output_tokens,"
+                       " SUM(total_tokens) AS total_tokens,"
+                       " SUM(total_cost_nanos) AS total_cost_nanos,"
+                       " SUM(score_count) AS score_count,"
+                       " CASE WHEN SUM(score_count) > 0"
+                       "  THEN SUM(score_sum) / SUM(score_count) END AS average_score,"
+                       " MIN(ts) AS first_ts, MAX(ts) AS last_ts,"
+                       " GROUP_CONCAT(DISTINCT environment) AS environments,"
+                       " COUNT(*) OVER () AS total_items"
+                       " FROM traces WHERE %1 GROUP BY user_id ORDER BY %2"
+                       " LIMIT ? OFFSET ?")
+            .arg(where, orderBy);
+    QSqlQuery query(m_db);
+    query.setForwardOnly(true);
+    if (!query.prepare(sql)) {
+        *error = query.lastError().text();
+        return std::nullopt;
+    }
+    for (const QVariant &value : std::as_const(binds))
+        query.addBindValue(value);
+    query.addBindValue(request.limit);
+    query.addBindValue(static_cast<qint64>(request.page - 1) * request.limit);
+    if (!query.exec()) {
+        *error = query.lastError().text();
+        return std::nullopt;
+    }
+
+    UsersPage page;
+    bool counted = false;
+    while (query.next()) {
+        QJsonObject user;
+        user.insert(QLatin1String("userId"), query.value(0).toString());
+        user.insert(QLatin1String("totalTraces"), query.value(1).toLongLong());
+        user.insert(QLatin1String("totalSessions"), query.value(2).toLongLong());
+        user.insert(QLatin1String("totalObservations"), query.value(3).toLongLong());
+        user.insert(QLatin1String("inputTokens"), query.value(4).toLongLong());
+        user.insert(QLatin1String("outputTokens"), query.value(5).toLongLong());
+        user.insert(QLatin1String("totalTokens"), query.value(6).toLongLong());
+        user.insert(QLatin1String("totalCost"),
+                    static_cast<double>(query.value(7).toLongLong()) / 1e9);
+        const QVariant average = query.value(9);
+        user.insert(QLatin1String("averageScore"), average.isNull()
+                                                       ? QJsonValue(QJsonValue::Null)
+                                                       : QJsonValue(average.toDouble()));
+        user.insert(QLatin1String("scoreCount"), query.value(8).toLongLong());
+        user.insert(QLatin1String("firstTraceAt"),
+                    UsersRequest::formatTimestamp(query.value(10).toLongLong()));
+        user.insert(QLatin1String("lastTraceAt"),
+                    UsersRequest::formatTimestamp(query.value(11).toLongLong()));
+        // Environment names cannot hold commas (they follow Langfuse's [a-z0-9-_] rule).
+        QStringList environments =
+            query.value(12).toString().split(QLatin1Char(','), Qt::SkipEmptyParts);
+        environments.sort();
+        user.insert(QLatin1String("environments"), QJsonArray::fromStringList(environments));
+        page.data.append(user);
+        if (!counted) {
+            page.totalItems = query.value(13).toLongLong();
+            counted = true;
+        }
+    }
+    if (query.lastError().isValid()) {
+        *error = query.lastError().text();
+        return std::nullopt;
+    }
+    if (!counted && request.page > 1) {
+        // Past the last page the window function has no row to report on.
+        QSqlQuery count(m_db);
+        count.prepare(
+            QStringLiteral("SELECT COUNT(DISTINCT user_id) FROM traces WHERE %1").arg(where));
+        for (const QVariant &value : std::as_const(binds))
+            count.addBindValue(value);
+        if (!count.exec() || !count.next()) {
+            *error = count.lastError().text();
+            return std::nullopt;
+        }
+        page.totalItems = count.value(0).toLongLong();
+    }
+    return page;
+}
+
+} // namespace xeroml::server

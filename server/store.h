@@ -1,0 +1,54 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "server/usersrequest.h"
+
+#include <QSqlDatabase>
+#include <QString>
+
+#include <optional>
+
+namespace xeroml::server {
+
+/// The SQLite store: schema, project metadata and the read queries behind the REST API.
+/// One QSqlDatabase connection per instance, used only from the thread that opened it.
+///
+/// Each trace row carries denormalised aggregates of its observations and scores
+/// (observation_count, *_tokens, total_cost_nanos, score_sum/score_count of NUMERIC scores);
+/// every writer keeps them equal to the raw rows, so per-user figures are one GROUP BY over
+/// traces. Money is stored as integer nano-USD so that sums are exact in any order.
+class Store
+{
+public:
+    Store();
+    ~Store();
+    Q_DISABLE_COPY_MOVE(Store)
+
+    /// Opens or creates the file (mode 0600), enables WAL, creates the schema and, on the
+    /// first open, the project and its key pair.
+    [[nodiscard]] bool open(const QString &path, QString *error);
+    [[nodiscard]] bool isOpen() const;
+    [[nodiscard]] QSqlDatabase database() const { return m_db; }
+    [[nodiscard]] bool isEmpty() const;
+
+    [[nodiscard]] QString metaValue(const QString &key) const;
+    [[nodiscard]] bool setMetaValue(const QString &key, const QString &value, QString *error);
+
+    /// One page of user summaries (API.md UserSummary objects).
+    [[nodiscard]] std::optional<UsersPage> users(const UsersRequest &request, QString *error) const;
+
+    /// Refreshes the planner's statistics after a bulk load.
+    void analyze();
+
+    static constexpr int SchemaVersion = 1;
+
+private:
+    [[nodiscard]] bool exec(const QString &sql, QString *error);
+    [[nodiscard]] bool createSchema(QString *error);
+    [[nodiscard]] bool ensureProject(QString *error);
+
+    QString m_connectionName;
+    QSqlDatabase m_db;
+};
+
+} // namespace xeroml::server
