@@ -270,6 +270,9 @@ void Store::analyze()
     QString error;
     if (!exec(QStringLiteral("ANALYZE"), &error))
         qCWarning(lcServer) << "ANALYZE failed:" << error;
+    // A bulk load leaves a WAL as large as the data; give that disk space back.
+    if (!exec(QStringLiteral("PRAGMA wal_checkpoint(TRUNCATE)"), &error))
+        qCWarning(lcServer) << "checkpoint failed:" << error;
 }
 
 std::optional<UsersPage> Store::users(const UsersRequest &request, QString *error) const

@@ -37,7 +37,7 @@ public:
     /// One page of user summaries (API.md UserSummary objects).
     [[nodiscard]] std::optional<UsersPage> users(const UsersRequest &request, QString *error) const;
 
-    /// Refreshes the planner's statistics after a bulk load.
+    /// Refreshes the planner's statistics and shrinks the WAL after a bulk load.
     void analyze();
 
     static constexpr int SchemaVersion = 1;
