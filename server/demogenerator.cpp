@@ -186,9 +186,18 @@ template<size_t N> int pickWeighted(Xoshiro256 &rng, const std::array<int, N> &w
     return 0;
 }
 
+// Zero-padded lower-case hex; hand-rolled because it runs several million times per load.
 QString hex(quint64 value, int width)
 {
-    return QStringLiteral("%1").arg(value, width, 16, QLatin1Char('0'));
+    char buffer[16];
+    int length = 0;
+    do {
+        buffer[15 - length++] = "0123456789abcdef"[value & 0xf];
+        value >>= 4;
+    } while (value != 0 && length < 16);
+    while (length < width && length < 16)
+        buffer[15 - length++] = '0';
+    return QString::fromLatin1(buffer + 16 - length, length);
 }
 
 std::vector<User> makeUsers(Xoshiro256 &rng, int count)

@@ -4,6 +4,7 @@
 #include "server/localserver.h"
 #include "tests/support/testserver.h"
 
+#include <QCryptographicHash>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -15,6 +16,7 @@
 #include <QSqlDatabase>
 #include <QSqlError>
 #include <QSqlQuery>
+#include <QSqlRecord>
 #include <QTemporaryDir>
 #include <QTest>
 #include <QTimeZone>
@@ -148,6 +150,7 @@ private Q_SLOTS:
     void singleUserWithEncodedId();
     void badRequests_data();
     void badRequests();
+    void demoDataIsDeterministic();
     void commandLineServer();
 
 private:
@@ -681,6 +684,49 @@ void TstServerUsers::badRequests()
              reply.body.constData());
     // The store is intact.
     QCOMPARE(expected(m_db, Filter()).size(), kUsers);
+}
+
+void TstServerUsers::demoDataIsDeterministic()
+{
+    // The same options must give the same rows; another seed must not.
+    const auto digest = [this](quint64 seed, QByteArray *out) {
+        TestServer server;
+        xeroml::server::DemoOptions options;
+        options.users = 40;
+        options.traces = 700;
+        options.seed = seed;
+        options.anchor = m_anchor;
+        QString error;
+        QVERIFY2(server.start(options, &error), qPrintable(error));
+        const QString connection = QStringLiteral("digest-") + QUuid::createUuid().toString();
+        {
+            QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), connection);
+            db.setDatabaseName(server.dbPath());
+            QVERIFY(db.open());
+            QCryptographicHash hash(QCryptographicHash::Sha256);
+            for (const char *sql :
+                 {"SELECT * FROM traces ORDER BY id", "SELECT * FROM observations ORDER BY id",
+                  "SELECT * FROM scores ORDER BY id"}) {
+                QSqlQuery query(db);
+                QVERIFY(query.exec(QLatin1String(sql)));
+                while (query.next()) {
+                    for (int i = 0; i < query.record().count(); ++i)
+                        hash.addData(query.value(i).toString().toUtf8() + '\x1f');
+                }
+            }
+            *out = hash.result();
+        }
+        QSqlDatabase::removeDatabase(connection);
+    };
+    QByteArray first;
+    QByteArray second;
+    QByteArray other;
+    digest(5, &first);
+    digest(5, &second);
+    digest(6, &other);
+    QVERIFY(!first.isEmpty());
+    QCOMPARE(first, second);
+    QVERIFY(first != other);
 }
 
 void TstServerUsers::commandLineServer()
