@@ -334,8 +334,13 @@ bool DemoGenerator::run(const DemoOptions &options,
         std::swap(owner[i - 1], owner[rng.below(i)]);
 
     QSqlDatabase db = m_store.database();
+    const bool bulkLoad = m_store.isEmpty();
     if (!db.transaction()) {
         *error = db.lastError().text();
+        return false;
+    }
+    if (bulkLoad && !m_store.dropIndexes(error)) {
+        db.rollback();
         return false;
     }
     BatchInserter traces(db, QStringLiteral("traces"),
@@ -640,6 +645,8 @@ bool DemoGenerator::run(const DemoOptions &options,
             progress(i + 1, total);
     }
     if (!traces.flush(error) || !observations.flush(error) || !scores.flush(error))
+        return fail(error);
+    if (bulkLoad && !m_store.createIndexes(error))
         return fail(error);
     if (!db.commit()) {
         *error = db.lastError().text();

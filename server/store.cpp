@@ -44,12 +44,6 @@ const char *const kSchema[] = {
     " total_cost_nanos INTEGER NOT NULL DEFAULT 0,"
     " score_sum REAL NOT NULL DEFAULT 0,"
     " score_count INTEGER NOT NULL DEFAULT 0)",
-    // Covers the whole /users aggregation (incl. search) so it never touches the wide rows
-    // holding input/output; the (user_id, ts) prefix also serves one user's time range.
-    "CREATE INDEX IF NOT EXISTS traces_user ON traces (user_id, ts, environment, session_id,"
-    " observation_count, input_tokens, output_tokens, total_tokens, total_cost_nanos,"
-    " score_sum, score_count, user_id_lower) WHERE user_id IS NOT NULL",
-    "CREATE INDEX IF NOT EXISTS traces_ts ON traces (ts)",
     "CREATE TABLE IF NOT EXISTS observations ("
     " id TEXT PRIMARY KEY,"
     " trace_id TEXT NOT NULL,"
@@ -72,7 +66,6 @@ const char *const kSchema[] = {
     " input_cost_nanos INTEGER NOT NULL DEFAULT 0,"
     " output_cost_nanos INTEGER NOT NULL DEFAULT 0,"
     " total_cost_nanos INTEGER NOT NULL DEFAULT 0)",
-    "CREATE INDEX IF NOT EXISTS observations_trace ON observations (trace_id)",
     "CREATE TABLE IF NOT EXISTS scores ("
     " id TEXT PRIMARY KEY,"
     " trace_id TEXT,"
@@ -87,8 +80,22 @@ const char *const kSchema[] = {
     " author_user_id TEXT,"
     " ts INTEGER NOT NULL,"
     " environment TEXT NOT NULL DEFAULT 'default')",
+};
+
+// Secondary indexes, apart so that a bulk load into an empty store can build them once at
+// the end (a sorted build) instead of updating them row by row.
+const char *const kIndexes[] = {
+    // Covers the whole /users aggregation (incl. search) so it never touches the wide rows
+    // holding input/output; the (user_id, ts) prefix also serves one user's time range.
+    "CREATE INDEX IF NOT EXISTS traces_user ON traces (user_id, ts, environment, session_id,"
+    " observation_count, input_tokens, output_tokens, total_tokens, total_cost_nanos,"
+    " score_sum, score_count, user_id_lower) WHERE user_id IS NOT NULL",
+    "CREATE INDEX IF NOT EXISTS traces_ts ON traces (ts)",
+    "CREATE INDEX IF NOT EXISTS observations_trace ON observations (trace_id)",
     "CREATE INDEX IF NOT EXISTS scores_trace ON scores (trace_id)",
 };
+const char *const kIndexNames[] = {"traces_user", "traces_ts", "observations_trace",
+                                   "scores_trace"};
 
 QString randomHex(int bytes)
 {
@@ -205,6 +212,10 @@ bool Store::createSchema(QString *error)
             return false;
         }
     }
+    if (!createIndexes(error)) {
+        m_db.rollback();
+        return false;
+    }
     const QString version = metaValue(QStringLiteral("schema_version"));
     if (!version.isEmpty() && version.toInt() > SchemaVersion) {
         m_db.rollback();
@@ -234,6 +245,24 @@ bool Store::ensureProject(QString *error)
                         error) &&
            setMetaValue(QStringLiteral("secret_key"), QStringLiteral("sk-xr-") + randomHex(32),
                         error);
+}
+
+bool Store::dropIndexes(QString *error)
+{
+    for (const char *name : kIndexNames) {
+        if (!exec(QStringLiteral("DROP INDEX IF EXISTS ") + QLatin1String(name), error))
+            return false;
+    }
+    return true;
+}
+
+bool Store::createIndexes(QString *error)
+{
+    for (const char *statement : kIndexes) {
+        if (!exec(QLatin1String(statement), error))
+            return false;
+    }
+    return true;
 }
 
 QString Store::metaValue(const QString &key) const

@@ -37,6 +37,11 @@ public:
     /// One page of user summaries (API.md UserSummary objects).
     [[nodiscard]] std::optional<UsersPage> users(const UsersRequest &request, QString *error) const;
 
+    /// Drops / recreates the secondary indexes around a bulk load into an empty store
+    /// (call both inside the load's transaction).
+    [[nodiscard]] bool dropIndexes(QString *error);
+    [[nodiscard]] bool createIndexes(QString *error);
+
     /// Refreshes the planner's statistics and shrinks the WAL after a bulk load.
     void analyze();
 
