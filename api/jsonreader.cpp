@@ -1,0 +1,160 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "api/jsonreader.h"
+
+#include <QJsonArray>
+
+#include <cmath>
+
+namespace {
+
+QString typeName(const QJsonValue &value)
+{
+    switch (value.type()) {
+    case QJsonValue::Null:
+        return QStringLiteral("null");
+    case QJsonValue::Bool:
+        return QStringLiteral("a boolean");
+    case QJsonValue::Double:
+        return QStringLiteral("a number");
+    case QJsonValue::String:
+        return QStringLiteral("a string");
+    case QJsonValue::Array:
+        return QStringLiteral("an array");
+    case QJsonValue::Object:
+        return QStringLiteral("an object");
+    case QJsonValue::Undefined:
+        break;
+    }
+    return QStringLiteral("nothing");
+}
+
+} // namespace
+
+void JsonReader::fail(QLatin1String key, const QString &what)
+{
+    if (m_error.isEmpty())
+        m_error = QStringLiteral("%1%2%3: %4")
+                      .arg(m_path, m_path.isEmpty() ? QString() : QStringLiteral("."), key, what);
+}
+
+std::optional<QJsonValue> JsonReader::field(QLatin1String key, bool required)
+{
+    if (!m_error.isEmpty())
+        return std::nullopt;
+    const auto it = m_object.constFind(key);
+    if (it == m_object.constEnd()) {
+        if (required)
+            fail(key, QStringLiteral("missing"));
+        return std::nullopt;
+    }
+    return it.value();
+}
+
+void JsonReader::string(QLatin1String key, QString *out)
+{
+    const auto value = field(key, true);
+    if (!value)
+        return;
+    if (!value->isString())
+        return fail(key, QStringLiteral("expected a string, got %1").arg(typeName(*value)));
+    *out = value->toString();
+}
+
+void JsonReader::optionalString(QLatin1String key, QString *out)
+{
+    const auto value = field(key, false);
+    if (!value || value->isNull())
+        return out->clear();
+    if (!value->isString())
+        return fail(key, QStringLiteral("expected a string, got %1").arg(typeName(*value)));
+    *out = value->toString();
+}
+
+void JsonReader::integer(QLatin1String key, qint64 *out)
+{
+    const auto value = field(key, true);
+    if (!value)
+        return;
+    const double d = value->toDouble(std::nan(""));
+    if (!value->isDouble() || d != std::floor(d) || std::abs(d) > 9.007199254740992e15)
+        return fail(key, QStringLiteral("expected an integer, got %1").arg(typeName(*value)));
+    *out = static_cast<qint64>(d);
+}
+
+void JsonReader::integer(QLatin1String key, int *out)
+{
+    qint64 wide = 0;
+    integer(key, &wide);
+    if (ok() && (wide < INT_MIN || wide > INT_MAX))
+        return fail(key, QStringLiteral("integer out of range"));
+    *out = static_cast<int>(wide);
+}
+
+void JsonReader::number(QLatin1String key, double *out)
+{
+    const auto value = field(key, true);
+    if (!value)
+        return;
+    if (!value->isDouble())
+        return fail(key, QStringLiteral("expected a number, got %1").arg(typeName(*value)));
+    *out = value->toDouble();
+}
+
+void JsonReader::optionalNumber(QLatin1String key, std::optional<double> *out)
+{
+    const auto value = field(key, false);
+    if (!value || value->isNull())
+        return out->reset();
+    if (!value->isDouble())
+        return fail(key, QStringLiteral("expected a number or null, got %1").arg(typeName(*value)));
+    *out = value->toDouble();
+}
+
+void JsonReader::dateTime(QLatin1String key, QDateTime *out)
+{
+    QString text;
+    string(key, &text);
+    if (!ok())
+        return;
+    *out = parseIsoTime(text);
+    if (!out->isValid())
+        fail(key, QStringLiteral("not an ISO 8601 time: \"%1\"").arg(text.left(40)));
+}
+
+void JsonReader::optionalStringList(QLatin1String key, QStringList *out)
+{
+    const auto value = field(key, false);
+    out->clear();
+    if (!value || value->isNull())
+        return;
+    if (!value->isArray())
+        return fail(key, QStringLiteral("expected an array, got %1").arg(typeName(*value)));
+    const QJsonArray array = value->toArray();
+    for (qsizetype i = 0; i < array.size(); ++i) {
+        if (!array.at(i).isString())
+            return fail(
+                key,
+                QStringLiteral("[%1] expected a string, got %2").arg(i).arg(typeName(array.at(i))));
+        out->append(array.at(i).toString());
+    }
+}
+
+bool JsonReader::finish(QString *error) const
+{
+    if (!ok() && error)
+        *error = m_error;
+    return ok();
+}
+
+QDateTime parseIsoTime(const QString &text)
+{
+    QDateTime time = QDateTime::fromString(text, Qt::ISODateWithMs);
+    if (!time.isValid())
+        time = QDateTime::fromString(text, Qt::ISODate);
+    return time.isValid() ? time.toUTC() : QDateTime();
+}
+
+QString toIsoTime(const QDateTime &time)
+{
+    return time.toUTC().toString(Qt::ISODateWithMs);
+}

@@ -1,0 +1,168 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "app/application.h"
+
+#include "app/embeddedserver.h"
+
+#include <QApplication>
+#include <QCommandLineParser>
+#include <QQuickWindow>
+#include <QTimer>
+
+#include <cstdio>
+
+namespace {
+
+constexpr int kScreenshotTimeoutMs = 120000;
+
+// Demo data for the embedded server's first start: big enough to look like a real product,
+// small enough to be ready in a second or two.
+constexpr int kDemoUsers = 1000;
+constexpr int kDemoTraces = 30000;
+constexpr quint64 kDemoSeed = 42;
+
+void printError(const QString &message)
+{
+    std::fprintf(stderr, "xeroml-dashboard: %s\n", qPrintable(message));
+}
+
+} // namespace
+
+Application::Application(QApplication &app)
+    : m_app(app)
+    , m_context(&m_client)
+{
+    AppContext::setInstance(&m_context);
+}
+
+Application::~Application()
+{
+    m_engine.reset(); // QML goes before the context it reads
+    AppContext::setInstance(nullptr);
+}
+
+int Application::start()
+{
+    QCommandLineParser parser;
+    parser.setApplicationDescription(
+        QStringLiteral("Per-user LLM usage analytics: traces, tokens, cost and scores per user.\n"
+                       "With no connection given, runs on the embedded local XeroML server."));
+    parser.addHelpOption();
+    parser.addVersionOption();
+    const QCommandLineOption screenshot(
+        QStringLiteral("screenshot"),
+        QStringLiteral("Load, wait for the page's data, save a picture of the window, exit."),
+        QStringLiteral("FILE.png"));
+    const QCommandLineOption baseUrl(QStringLiteral("base-url"),
+                                     QStringLiteral("Server to read from (secret key from the "
+                                                    "environment variable XEROML_SECRET_KEY)."),
+                                     QStringLiteral("URL"));
+    const QCommandLineOption publicKey(QStringLiteral("public-key"),
+                                       QStringLiteral("Public key (pk-…) for --base-url."),
+                                       QStringLiteral("PK"));
+    parser.addOptions({screenshot, baseUrl, publicKey});
+    parser.process(m_app);
+
+    if (!parser.positionalArguments().isEmpty()) {
+        printError(QStringLiteral("unexpected argument \"%1\" (see --help)")
+                       .arg(parser.positionalArguments().constFirst()));
+        return 2;
+    }
+    m_screenshotPath = parser.value(screenshot);
+
+    if (parser.isSet(baseUrl) || parser.isSet(publicKey)) {
+        const QUrl url = QUrl::fromUserInput(parser.value(baseUrl));
+        if (!parser.isSet(baseUrl) || !parser.isSet(publicKey)) {
+            printError(QStringLiteral("--base-url and --public-key go together"));
+            return 2;
+        }
+        if (!url.isValid() || url.host().isEmpty() ||
+            (url.scheme() != QLatin1String("https") && url.scheme() != QLatin1String("http"))) {
+            printError(QStringLiteral("--base-url must be an http:// or https:// URL"));
+            return 2;
+        }
+        const QString secret = qEnvironmentVariable("XEROML_SECRET_KEY");
+        if (secret.isEmpty()) {
+            printError(QStringLiteral("set the secret key in the environment variable "
+                                      "XEROML_SECRET_KEY (it is never taken from the command "
+                                      "line)"));
+            return 2;
+        }
+        Connection connection;
+        connection.name = url.host();
+        connection.baseUrl = url.adjusted(QUrl::StripTrailingSlash);
+        connection.publicKey = parser.value(publicKey);
+        connection.secretKey = secret;
+        m_context.setReady(connection);
+    } else {
+        startEmbeddedServer();
+    }
+
+    if (!m_screenshotPath.isEmpty()) {
+        // Offscreen there is no GPU; the software renderer draws the same scene.
+        QQuickWindow::setGraphicsApi(QSGRendererInterface::Software);
+        connect(&m_context, &AppContext::pageReady, this, &Application::takeScreenshot);
+        connect(&m_context, &AppContext::stateChanged, this, [this] {
+            if (m_context.failed())
+                QTimer::singleShot(0, this, &Application::takeScreenshot);
+        });
+        QTimer::singleShot(kScreenshotTimeoutMs, this, [this] {
+            printError(QStringLiteral("no data after %1 s; saving the window as it is")
+                           .arg(kScreenshotTimeoutMs / 1000));
+            m_screenshotTimedOut = true;
+            takeScreenshot();
+        });
+    }
+
+    m_engine = std::make_unique<QQmlApplicationEngine>();
+    m_engine->addImportPath(QStringLiteral("qrc:/"));
+    QObject::connect(
+        m_engine.get(), &QQmlApplicationEngine::objectCreationFailed, &m_app,
+        [] { QCoreApplication::exit(1); }, Qt::QueuedConnection);
+    m_engine->load(QUrl(QStringLiteral("qrc:/XeroML/Dashboard/Main.qml")));
+    if (m_engine->rootObjects().isEmpty()) {
+        printError(QStringLiteral("the user interface could not be loaded"));
+        return 1;
+    }
+    return -1;
+}
+
+void Application::startEmbeddedServer()
+{
+    xeroml::server::DemoOptions demo;
+    demo.users = kDemoUsers;
+    demo.traces = kDemoTraces;
+    demo.seed = kDemoSeed;
+    m_embedded = std::make_unique<EmbeddedServer>(EmbeddedServer::defaultDatabasePath(), demo);
+    m_context.setStarting(tr("Starting the local server…"), -1);
+    connect(m_embedded.get(), &EmbeddedServer::seeding, this, [this](qint64 done, qint64 total) {
+        m_context.setStarting(tr("Preparing demo data for the first start…"),
+                              total > 0 ? double(done) / double(total) : -1);
+    });
+    connect(m_embedded.get(), &EmbeddedServer::ready, this,
+            [this](const Connection &connection) { m_context.setReady(connection); });
+    connect(m_embedded.get(), &EmbeddedServer::failed, this, [this](const QString &error) {
+        printError(error);
+        m_context.setFailed(error);
+    });
+    m_embedded->start();
+}
+
+void Application::takeScreenshot()
+{
+    if (m_screenshotTaken || !m_engine || m_engine->rootObjects().isEmpty())
+        return;
+    auto *window = qobject_cast<QQuickWindow *>(m_engine->rootObjects().constFirst());
+    if (!window)
+        return;
+    m_screenshotTaken = true;
+    // grabWindow() polishes and renders the current scene synchronously, so the rows that
+    // just arrived are in the picture.
+    const QImage image = window->grabWindow();
+    if (image.isNull() || !image.save(m_screenshotPath)) {
+        printError(QStringLiteral("cannot write the screenshot to %1").arg(m_screenshotPath));
+        QCoreApplication::exit(1);
+        return;
+    }
+    std::fprintf(stdout, "screenshot saved to %s\n", qPrintable(m_screenshotPath));
+    QCoreApplication::exit(m_context.failed() || m_screenshotTimedOut ? 1 : 0);
+}

@@ -1,0 +1,69 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "app/embeddedserver.h"
+
+#include <QDir>
+#include <QFileInfo>
+#include <QStandardPaths>
+
+using xeroml::server::LocalServer;
+
+EmbeddedServer::EmbeddedServer(QString dbPath, xeroml::server::DemoOptions demo, QObject *parent)
+    : QObject(parent)
+    , m_dbPath(std::move(dbPath))
+    , m_demo(demo)
+{
+    qRegisterMetaType<Connection>();
+    m_thread.setObjectName(QStringLiteral("xeroml-local-server"));
+}
+
+EmbeddedServer::~EmbeddedServer()
+{
+    m_thread.quit();
+    m_thread.wait();
+}
+
+QString EmbeddedServer::defaultDatabasePath()
+{
+    return QStandardPaths::writableLocation(QStandardPaths::AppLocalDataLocation) +
+           QStringLiteral("/local-server.sqlite");
+}
+
+void EmbeddedServer::start()
+{
+    auto *server = new LocalServer;
+    server->moveToThread(&m_thread);
+    // The server is deleted in its own thread once the thread's event loop ends.
+    connect(&m_thread, &QThread::finished, server, &QObject::deleteLater);
+    connect(&m_thread, &QThread::started, server, [this, server] {
+        QString error;
+        if (!QDir().mkpath(QFileInfo(m_dbPath).absolutePath())) {
+            Q_EMIT failed(tr("Cannot create the folder for %1.").arg(m_dbPath));
+            return;
+        }
+        if (!server->open(m_dbPath, &error)) {
+            Q_EMIT failed(tr("Cannot open the local database %1: %2").arg(m_dbPath, error));
+            return;
+        }
+        if (server->isEmpty()) {
+            const auto progress = [this](qint64 done, qint64 total) {
+                Q_EMIT seeding(done, total);
+            };
+            if (!server->seedDemo(m_demo, progress, &error)) {
+                Q_EMIT failed(tr("Cannot create the demo data: %1").arg(error));
+                return;
+            }
+        }
+        if (!server->listen(QHostAddress::LocalHost, 0, &error)) {
+            Q_EMIT failed(tr("The local server cannot listen on 127.0.0.1: %1").arg(error));
+            return;
+        }
+        const xeroml::server::Credentials keys = server->credentials();
+        Connection connection;
+        connection.name = tr("Local server");
+        connection.baseUrl = QUrl(QStringLiteral("http://127.0.0.1:%1").arg(server->port()));
+        connection.publicKey = keys.publicKey;
+        connection.secretKey = keys.secretKey;
+        Q_EMIT ready(connection);
+    });
+    m_thread.start();
+}

@@ -1,0 +1,73 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "models/format.h"
+
+#include <QLocale>
+
+#include <cmath>
+
+namespace {
+
+QLocale numberLocale()
+{
+    // The C locale (common in CI and containers) omits group separators; people expect them.
+    QLocale locale;
+    if (locale.language() == QLocale::C)
+        locale = QLocale(QLocale::English, QLocale::UnitedStates);
+    locale.setNumberOptions(locale.numberOptions() & ~QLocale::OmitGroupSeparator);
+    return locale;
+}
+
+} // namespace
+
+namespace Format {
+
+QString count(qint64 value)
+{
+    return numberLocale().toString(value);
+}
+
+QString cost(double usd)
+{
+    const QLocale locale = numberLocale();
+    const double magnitude = std::abs(usd);
+    if (magnitude == 0)
+        return QStringLiteral("$0");
+    if (magnitude < 0.01) // tiny per-request costs: two significant digits
+        return QStringLiteral("$") + locale.toString(usd, 'g', 2);
+    if (magnitude < 1000)
+        return QStringLiteral("$") + locale.toString(usd, 'f', 2);
+    return QStringLiteral("$") + locale.toString(usd, 'f', 0);
+}
+
+QString score(std::optional<double> value)
+{
+    if (!value)
+        return QStringLiteral("–");
+    return numberLocale().toString(*value, 'f', 2);
+}
+
+QString relativeTime(const QDateTime &time, const QDateTime &now)
+{
+    if (!time.isValid())
+        return QStringLiteral("–");
+    const qint64 seconds = time.secsTo(now);
+    if (seconds < 60)
+        return seconds < -60 ? exactTime(time) : QStringLiteral("just now");
+    if (seconds < 3600)
+        return QStringLiteral("%1 min ago").arg(seconds / 60);
+    if (seconds < 86400)
+        return QStringLiteral("%1 h ago").arg(seconds / 3600);
+    const qint64 days = seconds / 86400;
+    if (days < 30)
+        return days == 1 ? QStringLiteral("yesterday") : QStringLiteral("%1 days ago").arg(days);
+    return time.toUTC().toString(QStringLiteral("yyyy-MM-dd"));
+}
+
+QString exactTime(const QDateTime &time)
+{
+    if (!time.isValid())
+        return {};
+    return time.toUTC().toString(QStringLiteral("yyyy-MM-dd HH:mm:ss")) + QStringLiteral(" UTC");
+}
+
+} // namespace Format

@@ -1,0 +1,109 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "api/apiclient.h"
+#include "api/usersquery.h"
+#include "api/usersummary.h"
+
+#include <QAbstractTableModel>
+#include <QPointer>
+#include <QSet>
+
+/// Every user of the LLM product with their aggregates, paged from GET /api/public/users.
+/// Sorting and searching happen on the server; rows arrive page by page via fetchMore().
+class UserListModel : public QAbstractTableModel
+{
+    Q_OBJECT
+    /// A request is in flight.
+    Q_PROPERTY(bool loading READ loading NOTIFY loadingChanged)
+    /// The last request's error for people; empty when fine.
+    Q_PROPERTY(QString errorString READ errorString NOTIFY errorStringChanged)
+    /// Users matching the query on the server (not just the rows loaded so far).
+    Q_PROPERTY(qint64 totalCount READ totalCount NOTIFY totalCountChanged)
+    /// At least one answer (rows or error) has arrived for the current query.
+    Q_PROPERTY(bool loaded READ loaded NOTIFY loadedChanged)
+
+public:
+    enum Column {
+        UserIdColumn,
+        TracesColumn,
+        SessionsColumn,
+        ObservationsColumn,
+        InputTokensColumn,
+        OutputTokensColumn,
+        TotalTokensColumn,
+        CostColumn,
+        AverageScoreColumn,
+        FirstTraceColumn,
+        LastTraceColumn,
+        ColumnCount
+    };
+    Q_ENUM(Column)
+
+    enum Role {
+        ValueRole = Qt::UserRole + 1, ///< the raw value (number, date, string; null if none)
+        NumericRole,                  ///< true for right-aligned numeric columns
+        UserIdRole,                   ///< the row's user id, on every column
+    };
+
+    explicit UserListModel(QObject *parent = nullptr);
+
+    /// The client to fetch from; setting it (re)loads the first page.
+    void setClient(ApiClient *client);
+    [[nodiscard]] ApiClient *client() const { return m_client; }
+
+    /// Replaces the query (order, search, range, environments) and reloads from page 1.
+    void setQuery(const UsersQuery &query);
+    [[nodiscard]] const UsersQuery &query() const { return m_query; }
+    /// Drops all rows and loads page 1 of the current query again.
+    void reload();
+
+    /// Appends one page as if it had come from the server (also the entry point for tests).
+    void appendPage(const Page<UserSummary> &page);
+    [[nodiscard]] const UserSummary &user(int row) const { return m_rows.at(row); }
+
+    /// The orderBy field of API.md that sorting by this column uses.
+    [[nodiscard]] static QString orderField(int column);
+    [[nodiscard]] static int columnForOrderField(const QString &field);
+
+    [[nodiscard]] bool loading() const { return m_loading; }
+    [[nodiscard]] QString errorString() const { return m_errorString; }
+    [[nodiscard]] qint64 totalCount() const { return m_totalCount; }
+    [[nodiscard]] bool loaded() const { return m_loaded; }
+
+    [[nodiscard]] int rowCount(const QModelIndex &parent = {}) const override;
+    [[nodiscard]] int columnCount(const QModelIndex &parent = {}) const override;
+    [[nodiscard]] QVariant data(const QModelIndex &index, int role) const override;
+    [[nodiscard]] QVariant headerData(int section, Qt::Orientation orientation,
+                                      int role) const override;
+    [[nodiscard]] QHash<int, QByteArray> roleNames() const override;
+    [[nodiscard]] bool canFetchMore(const QModelIndex &parent) const override;
+    void fetchMore(const QModelIndex &parent) override;
+    /// Sorts on the server: reloads ordered by the column's field.
+    void sort(int column, Qt::SortOrder order) override;
+
+Q_SIGNALS:
+    void loadingChanged();
+    void errorStringChanged();
+    void totalCountChanged();
+    void loadedChanged();
+    void queryChanged();
+
+private:
+    void requestPage(int page);
+    void setErrorString(const QString &error);
+    void setLoaded(bool loaded);
+    void setLoading(bool loading);
+
+    QPointer<ApiClient> m_client;
+    UsersQuery m_query;
+    QList<UserSummary> m_rows;
+    QSet<QString> m_ids; // rows shift while paging if data arrives; never list a user twice
+    RequestHandle m_request;
+    int m_pagesLoaded = 0;
+    int m_pageSize = 100;
+    qint64 m_totalCount = 0;
+    bool m_loaded = false;
+    bool m_loading = false;
+    QString m_errorString;
+};
