@@ -4,6 +4,8 @@
 #include <QElapsedTimer>
 #include <QJsonArray>
 #include <QJsonObject>
+#include <QHostAddress>
+#include <QNetworkProxy>
 #include <QNetworkReply>
 #include <QNetworkRequest>
 
@@ -121,6 +123,14 @@ ApiClient::~ApiClient() = default;
 void ApiClient::setConnection(const Connection &connection)
 {
     m_connection = connection;
+    // An http_proxy meant for the outside world must not catch the embedded local server.
+    const QHostAddress host(connection.baseUrl.host());
+    const bool loopback = host.isLoopback()
+                          || connection.baseUrl.host().compare(QLatin1String("localhost"),
+                                                               Qt::CaseInsensitive)
+                                 == 0;
+    m_network.setProxy(loopback ? QNetworkProxy(QNetworkProxy::NoProxy)
+                                : QNetworkProxy(QNetworkProxy::DefaultProxy));
     Q_EMIT connectionChanged();
 }
 

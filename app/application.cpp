@@ -100,7 +100,9 @@ int Application::start()
     if (!m_screenshotPath.isEmpty()) {
         // Offscreen there is no GPU; the software renderer draws the same scene.
         QQuickWindow::setGraphicsApi(QSGRendererInterface::Software);
-        connect(&m_context, &AppContext::pageReady, this, &Application::takeScreenshot);
+        // Queued: the page reports readiness from inside a model update; grab after it.
+        connect(&m_context, &AppContext::pageReady, this, &Application::takeScreenshot,
+                Qt::QueuedConnection);
         connect(&m_context, &AppContext::stateChanged, this, [this] {
             if (m_context.failed())
                 QTimer::singleShot(0, this, &Application::takeScreenshot);

@@ -15,8 +15,9 @@ class UsersPageController : public QObject
     QML_ELEMENT
     /// The client to fetch through (AppContext.client).
     Q_PROPERTY(ApiClient *client READ client WRITE setClient NOTIFY clientChanged)
-    /// The users table.
-    Q_PROPERTY(QAbstractItemModel *model READ model CONSTANT)
+    /// The users table (a QAbstractItemModel; typed QObject because Qt 6.4's QML tooling
+    /// does not know QAbstractItemModel).
+    Q_PROPERTY(QObject *model READ model CONSTANT)
     /// Column the table is sorted by, and its direction.
     Q_PROPERTY(int sortColumn READ sortColumn NOTIFY sortChanged)
     Q_PROPERTY(bool sortDescending READ sortDescending NOTIFY sortChanged)
@@ -26,7 +27,8 @@ class UsersPageController : public QObject
     Q_PROPERTY(bool loaded READ loaded NOTIFY loadedChanged)
     Q_PROPERTY(QString errorString READ errorString NOTIFY errorStringChanged)
     /// Users matching the filter, all pages together.
-    Q_PROPERTY(qint64 totalCount READ totalCount NOTIFY totalCountChanged)
+    /// (double: QML numbers are doubles, exact far beyond any user count)
+    Q_PROPERTY(double totalCount READ totalCount NOTIFY totalCountChanged)
     Q_PROPERTY(int loadedCount READ loadedCount NOTIFY loadedCountChanged)
 
 public:
@@ -34,7 +36,7 @@ public:
 
     [[nodiscard]] ApiClient *client() const { return m_model.client(); }
     void setClient(ApiClient *client);
-    [[nodiscard]] QAbstractItemModel *model() { return &m_model; }
+    [[nodiscard]] QObject *model() { return &m_model; }
     [[nodiscard]] UserListModel *userModel() { return &m_model; }
     [[nodiscard]] int sortColumn() const;
     [[nodiscard]] bool sortDescending() const { return m_model.query().descending; }
@@ -43,7 +45,7 @@ public:
     [[nodiscard]] bool loading() const { return m_model.loading(); }
     [[nodiscard]] bool loaded() const { return m_model.loaded(); }
     [[nodiscard]] QString errorString() const { return m_model.errorString(); }
-    [[nodiscard]] qint64 totalCount() const { return m_model.totalCount(); }
+    [[nodiscard]] double totalCount() const { return double(m_model.totalCount()); }
     [[nodiscard]] int loadedCount() const { return m_model.rowCount(); }
 
     /// Sorts by the column; the current sort column flips direction, a new one starts

@@ -28,15 +28,15 @@ Page {
     UsersPageController {
         id: controller
         client: AppContext.client
-        onLoadedChanged: Qt.callLater(page.reportReadyOnce)
+        onLoadedChanged: page.reportReadyOnce()
     }
 
     Shortcut {
-        sequences: [StandardKey.Refresh, "Ctrl+R"]
+        sequences: ["F5", "Ctrl+R"]
         onActivated: controller.refresh()
     }
     Shortcut {
-        sequence: StandardKey.Find
+        sequence: "Ctrl+F"
         onActivated: search.forceActiveFocus()
     }
 

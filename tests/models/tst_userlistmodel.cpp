@@ -7,6 +7,8 @@
 #include <QSignalSpy>
 #include <QTest>
 
+#include <cmath>
+
 class TestUserListModel : public QObject
 {
     Q_OBJECT
@@ -146,6 +148,9 @@ void TestUserListModel::sortsOnTheServer()
             continue;
         }
         QVERIFY2(!seenNull && a.isValid(), "null averages sort last");
+        // The server orders averages rounded to 9 decimals and breaks ties by user id.
+        if (a.typeId() == QMetaType::Double && std::abs(a.toDouble() - b.toDouble()) < 1e-9)
+            continue;
         const auto order = QVariant::compare(a, b);
         QVERIFY2(descending ? order != QPartialOrdering::Less : order != QPartialOrdering::Greater,
                  qPrintable(
