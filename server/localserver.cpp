@@ -3,6 +3,9 @@
 
 #include "server/demogenerator.h"
 #include "server/logging.h"
+#include "server/metricsquery.h"
+#include "server/queryparams.h"
+#include "server/readapi.h"
 #include "server/store.h"
 #include "server/usersrequest.h"
 
@@ -16,6 +19,9 @@
 #include <QTcpServer>
 #include <QUrlQuery>
 
+#include <functional>
+#include <optional>
+
 namespace xeroml::server {
 
 namespace {
@@ -23,6 +29,8 @@ namespace {
 using StatusCode = QHttpServerResponder::StatusCode;
 
 const QLatin1String kUsersPrefix("/api/public/users/");
+const QLatin1String kTracesPrefix("/api/public/traces/");
+const QLatin1String kSessionsPrefix("/api/public/sessions/");
 
 QHttpServerResponse errorResponse(StatusCode status, const QString &code, const QString &message)
 {
@@ -63,7 +71,22 @@ struct LocalServer::Private
     [[nodiscard]] QHttpServerResponse user(const QHttpServerRequest &request,
                                            const QString &userId) const;
     [[nodiscard]] QHttpServerResponse fallback(const QHttpServerRequest &request) const;
+    /// Runs one ReadApi / metrics call behind the auth check.
+    [[nodiscard]] QHttpServerResponse
+    read(const QHttpServerRequest &request,
+         const std::function<ApiReply(const ReadApi &)> &call) const;
 };
+
+QHttpServerResponse
+LocalServer::Private::read(const QHttpServerRequest &request,
+                           const std::function<ApiReply(const ReadApi &)> &call) const
+{
+    if (!authorized(request))
+        return unauthorized();
+    const ReadApi api(store.database(), store.metaValue(QStringLiteral("project_id")));
+    const ApiReply reply = call(api);
+    return QHttpServerResponse(reply.json, reply.status);
+}
 
 bool LocalServer::Private::authorized(const QHttpServerRequest &request) const
 {
@@ -122,6 +145,12 @@ QHttpServerResponse LocalServer::Private::users(const QHttpServerRequest &reques
     if (!authorized(request))
         return unauthorized();
     QString error;
+    QueryParams params(request.query());
+    if (!params.checkKeys({QStringLiteral("page"), QStringLiteral("limit"),
+                           QStringLiteral("orderBy"), QStringLiteral("search"),
+                           QStringLiteral("fromTimestamp"), QStringLiteral("toTimestamp")},
+                          {QStringLiteral("environment")}))
+        return invalidRequest(params.error());
     const auto parsed = UsersRequest::fromQuery(request.query(), true, &error);
     if (!parsed)
         return invalidRequest(error);
@@ -146,6 +175,10 @@ QHttpServerResponse LocalServer::Private::user(const QHttpServerRequest &request
     if (!authorized(request))
         return unauthorized();
     QString error;
+    QueryParams params(request.query());
+    if (!params.checkKeys({QStringLiteral("fromTimestamp"), QStringLiteral("toTimestamp")},
+                          {QStringLiteral("environment")}))
+        return invalidRequest(params.error());
     auto parsed = UsersRequest::fromQuery(request.query(), false, &error);
     if (!parsed)
         return invalidRequest(error);
@@ -168,12 +201,23 @@ QHttpServerResponse LocalServer::Private::fallback(const QHttpServerRequest &req
 {
     // The router matches decoded paths, where a user id's "%2F" has become a "/"; the
     // single-user route therefore looks at the still-encoded path itself.
+    // The same holds for trace and session ids.
     const QString encodedPath = request.url().path(QUrl::FullyEncoded);
-    if (request.method() == QHttpServerRequest::Method::Get &&
-        encodedPath.startsWith(kUsersPrefix)) {
-        const QString encodedId = encodedPath.mid(kUsersPrefix.size());
-        if (!encodedId.isEmpty() && !encodedId.contains(QLatin1Char('/')))
-            return user(request, QUrl::fromPercentEncoding(encodedId.toUtf8()));
+    const auto idAfter = [&encodedPath](QLatin1String prefix) -> std::optional<QString> {
+        if (!encodedPath.startsWith(prefix))
+            return std::nullopt;
+        const QString encodedId = encodedPath.mid(prefix.size());
+        if (encodedId.isEmpty() || encodedId.contains(QLatin1Char('/')))
+            return std::nullopt;
+        return QUrl::fromPercentEncoding(encodedId.toUtf8());
+    };
+    if (request.method() == QHttpServerRequest::Method::Get) {
+        if (const auto id = idAfter(kUsersPrefix))
+            return user(request, *id);
+        if (const auto id = idAfter(kTracesPrefix))
+            return read(request, [&](const ReadApi &api) { return api.trace(*id); });
+        if (const auto id = idAfter(kSessionsPrefix))
+            return read(request, [&](const ReadApi &api) { return api.session(*id); });
     }
     return errorResponse(StatusCode::NotFound, QStringLiteral("not_found"),
                          QStringLiteral("No such endpoint: %1").arg(request.url().path()));
@@ -192,6 +236,34 @@ LocalServer::LocalServer(QObject *parent)
                    [p](const QHttpServerRequest &request) { return p->projects(request); });
     d->http->route(QStringLiteral("/api/public/users"), get,
                    [p](const QHttpServerRequest &request) { return p->users(request); });
+    d->http->route(
+        QStringLiteral("/api/public/traces"), get, [p](const QHttpServerRequest &request) {
+            return p->read(request,
+                           [&request](const ReadApi &api) { return api.traces(request.query()); });
+        });
+    d->http->route(QStringLiteral("/api/public/sessions"), get,
+                   [p](const QHttpServerRequest &request) {
+                       return p->read(request, [&request](const ReadApi &api) {
+                           return api.sessions(request.query());
+                       });
+                   });
+    d->http->route(
+        QStringLiteral("/api/public/v2/scores"), get, [p](const QHttpServerRequest &request) {
+            return p->read(request,
+                           [&request](const ReadApi &api) { return api.scores(request.query()); });
+        });
+    d->http->route(QStringLiteral("/api/public/metrics/daily"), get,
+                   [p](const QHttpServerRequest &request) {
+                       return p->read(request, [&request](const ReadApi &api) {
+                           return api.dailyMetrics(request.query());
+                       });
+                   });
+    d->http->route(QStringLiteral("/api/public/metrics"), get,
+                   [p](const QHttpServerRequest &request) {
+                       return p->read(request, [&request, p](const ReadApi &) {
+                           return MetricsQuery::run(p->store.database(), request.query());
+                       });
+                   });
     d->http->setMissingHandler(
         [p](const QHttpServerRequest &request, QHttpServerResponder &&responder) {
             p->fallback(request).write(std::move(responder));
