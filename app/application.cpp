@@ -9,16 +9,62 @@
 #include <QTimer>
 
 #include <cstdio>
+#include <utility>
 
 namespace {
 
 constexpr int kScreenshotTimeoutMs = 120000;
+constexpr int kSettleFrames = 4;
+constexpr int kQuietFrameMs = 500;
 
 // Demo data for the embedded server's first start: big enough to look like a real product,
 // small enough to be ready in a second or two.
 constexpr int kDemoUsers = 1000;
 constexpr int kDemoTraces = 30000;
 constexpr quint64 kDemoSeed = 42;
+
+// Waits until the window has rendered a few frames in a row (or went quiet), then says so
+// once and deletes itself.
+class FrameSettler : public QObject
+{
+    Q_OBJECT
+public:
+    FrameSettler(QQuickWindow *window, QObject *parent)
+        : QObject(parent)
+        , m_window(window)
+    {
+        m_quiet.setSingleShot(true);
+        m_quiet.setInterval(kQuietFrameMs);
+        connect(&m_quiet, &QTimer::timeout, this, &FrameSettler::finish);
+        connect(window, &QQuickWindow::frameSwapped, this, [this] {
+            if (++m_frames >= kSettleFrames)
+                return finish();
+            m_quiet.start();
+            m_window->requestUpdate();
+        });
+        m_quiet.start();
+        window->requestUpdate();
+    }
+
+Q_SIGNALS:
+    void settled();
+
+private:
+    void finish()
+    {
+        if (std::exchange(m_done, true))
+            return;
+        m_quiet.stop();
+        disconnect(m_window, nullptr, this, nullptr);
+        Q_EMIT settled();
+        deleteLater();
+    }
+
+    QQuickWindow *m_window;
+    QTimer m_quiet;
+    int m_frames = 0;
+    bool m_done = false;
+};
 
 void printError(const QString &message)
 {
@@ -101,7 +147,7 @@ int Application::start()
         // Offscreen there is no GPU; the software renderer draws the same scene.
         QQuickWindow::setGraphicsApi(QSGRendererInterface::Software);
         // Queued: the page reports readiness from inside a model update; grab after it.
-        connect(&m_context, &AppContext::pageReady, this, &Application::takeScreenshot,
+        connect(&m_context, &AppContext::pageReady, this, &Application::screenshotAfterFrames,
                 Qt::QueuedConnection);
         connect(&m_context, &AppContext::stateChanged, this, [this] {
             if (m_context.failed())
@@ -149,6 +195,20 @@ void Application::startEmbeddedServer()
     m_embedded->start();
 }
 
+void Application::screenshotAfterFrames()
+{
+    auto *window = m_engine && !m_engine->rootObjects().isEmpty()
+                       ? qobject_cast<QQuickWindow *>(m_engine->rootObjects().constFirst())
+                       : nullptr;
+    if (!window)
+        return takeScreenshot();
+    // Charts paint their scene in a later event and then ask for a new frame: let a few
+    // frames render so the picture shows them settled, not half-updated. Frames come only
+    // while something changes, so a quiet window is grabbed after a short pause instead.
+    auto *settle = new FrameSettler(window, this);
+    connect(settle, &FrameSettler::settled, this, &Application::takeScreenshot);
+}
+
 void Application::takeScreenshot()
 {
     if (m_screenshotTaken || !m_engine || m_engine->rootObjects().isEmpty())
@@ -168,3 +228,5 @@ void Application::takeScreenshot()
     std::fprintf(stdout, "screenshot saved to %s\n", qPrintable(m_screenshotPath));
     QCoreApplication::exit(m_context.failed() || m_screenshotTimedOut ? 1 : 0);
 }
+
+#include "application.moc"

@@ -27,6 +27,7 @@ public:
 
 private:
     void startEmbeddedServer();
+    void screenshotAfterFrames();
     void takeScreenshot();
 
     QApplication &m_app;

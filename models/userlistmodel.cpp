@@ -272,6 +272,8 @@ bool UserListModel::canFetchMore(const QModelIndex &parent) const
 {
     if (parent.isValid() || !m_client || m_loading || !m_errorString.isEmpty())
         return false;
+    if (m_singlePage && m_pagesLoaded > 0)
+        return false;
     return m_pagesLoaded == 0 || m_rows.size() < m_totalCount;
 }
 

@@ -9,6 +9,8 @@
 #include <QPointer>
 #include <QSet>
 
+#include <algorithm>
+
 /// Every user of the LLM product with their aggregates, paged from GET /api/public/users.
 /// Sorting and searching happen on the server; rows arrive page by page via fetchMore().
 class UserListModel : public QAbstractTableModel
@@ -58,6 +60,12 @@ public:
     /// Drops all rows and loads page 1 of the current query again.
     void reload();
 
+    /// Rows per request (1…1000; default 100). Takes effect on the next request.
+    void setPageSize(int rows) { m_pageSize = std::clamp(rows, 1, 1000); }
+    [[nodiscard]] int pageSize() const { return m_pageSize; }
+    /// No more pages after the first (a top-N list).
+    void setSinglePage(bool single) { m_singlePage = single; }
+
     /// Appends one page as if it had come from the server (also the entry point for tests).
     void appendPage(const Page<UserSummary> &page);
     [[nodiscard]] const UserSummary &user(int row) const { return m_rows.at(row); }
@@ -105,5 +113,6 @@ private:
     qint64 m_totalCount = 0;
     bool m_loaded = false;
     bool m_loading = false;
+    bool m_singlePage = false;
     QString m_errorString;
 };

@@ -14,19 +14,36 @@ ApplicationWindow {
     visible: true
     title: qsTr("XeroML Dashboard")
 
+    function openUser(user: var) {
+        const page = stack.push(userPage, { user: user });
+        page.backRequested.connect(window.goBack);
+    }
+
+    function goBack() {
+        if (stack.depth > 1)
+            stack.pop();
+    }
+
     header: ToolBar {
         RowLayout {
             anchors.fill: parent
             anchors.leftMargin: 12
             anchors.rightMargin: 12
 
+            ToolButton {
+                visible: stack.depth > 1
+                text: "←"
+                onClicked: window.goBack()
+                ToolTip.visible: hovered
+                ToolTip.text: qsTr("Back (Alt+Left)")
+            }
             Label {
                 text: qsTr("XeroML Dashboard")
                 font.bold: true
                 font.pixelSize: 16
             }
             Label {
-                text: qsTr("Users")
+                text: stack.depth > 1 ? qsTr("Users › User") : qsTr("Users")
                 opacity: 0.7
             }
             Item {
@@ -41,18 +58,35 @@ ApplicationWindow {
         }
     }
 
-    Loader {
+    Shortcut {
+        sequences: ["Alt+Left", "Back"]
+        onActivated: window.goBack()
+    }
+
+    // Mouse back button, anywhere in the window.
+    MouseArea {
         anchors.fill: parent
-        sourceComponent: AppContext.ready ? usersPage : startupPage
+        acceptedButtons: Qt.BackButton
+        onClicked: window.goBack()
+        z: 1
+    }
+
+    StackView {
+        id: stack
+        anchors.fill: parent
+        visible: AppContext.ready
+        initialItem: UsersPage {
+            onUserActivated: (user) => window.openUser(user)
+        }
+    }
+
+    StartupPage {
+        anchors.fill: parent
+        visible: !AppContext.ready
     }
 
     Component {
-        id: usersPage
-        UsersPage {}
-    }
-
-    Component {
-        id: startupPage
-        StartupPage {}
+        id: userPage
+        UserPage {}
     }
 }

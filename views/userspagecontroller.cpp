@@ -1,20 +1,56 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "views/userspagecontroller.h"
 
+#include "models/format.h"
+#include "models/tabletext.h"
+
+#include <QClipboard>
+#include <QGuiApplication>
+#include <QSettings>
+
 namespace {
+
 constexpr int kSearchDebounceMs = 250;
+constexpr int kTopUsers = 10;
+const QString kSettingsGroup = QStringLiteral("usersTable");
+
+// Default widths per UserListModel column, in pixels.
+QList<int> defaultWidths()
+{
+    return {280, 70, 80, 105, 110, 110, 110, 95, 80, 100, 105};
 }
+
+bool isMeasure(int column)
+{
+    return column > UserListModel::UserIdColumn && column < UserListModel::FirstTraceColumn;
+}
+
+} // namespace
 
 UsersPageController::UsersPageController(QObject *parent)
     : QObject(parent)
+    , m_selection(&m_model)
+    , m_columns(kSettingsGroup, defaultWidths())
 {
+    m_top.setPageSize(kTopUsers);
+    m_top.setSinglePage(true);
+
+    // The last sort is remembered; an unknown field from another version is ignored.
+    QSettings settings;
+    const QString sort = settings.value(kSettingsGroup + QStringLiteral("/orderBy")).toString();
+    const QString field = sort.section(QLatin1Char('.'), 0, 0);
+    if (UserListModel::columnForOrderField(field) >= 0) {
+        UsersQuery q = m_model.query();
+        q.orderField = field;
+        q.descending = !sort.endsWith(QLatin1String(".asc"));
+        m_model.setQuery(q);
+    }
+
     m_searchDebounce.setSingleShot(true);
     m_searchDebounce.setInterval(kSearchDebounceMs);
-    connect(&m_searchDebounce, &QTimer::timeout, this, [this] {
-        UsersQuery q = m_model.query();
-        q.search = m_search.trimmed();
-        m_model.setQuery(q);
-    });
+    connect(&m_searchDebounce, &QTimer::timeout, this, &UsersPageController::applyQuery);
+    connect(&m_timeRange, &TimeRange::changed, this, &UsersPageController::applyQuery);
+
     connect(&m_model, &UserListModel::queryChanged, this, &UsersPageController::sortChanged);
     connect(&m_model, &UserListModel::loadingChanged, this, &UsersPageController::loadingChanged);
     connect(&m_model, &UserListModel::loadedChanged, this, &UsersPageController::loadedChanged);
@@ -24,16 +60,45 @@ UsersPageController::UsersPageController(QObject *parent)
             &UsersPageController::totalCountChanged);
     connect(&m_model, &QAbstractItemModel::rowsInserted, this,
             &UsersPageController::loadedCountChanged);
-    connect(&m_model, &QAbstractItemModel::modelReset, this,
-            &UsersPageController::loadedCountChanged);
+    connect(&m_model, &QAbstractItemModel::modelReset, this, [this] {
+        m_anchorRow = -1;
+        Q_EMIT loadedCountChanged();
+        Q_EMIT selectionChanged();
+    });
+    connect(&m_selection, &QItemSelectionModel::selectionChanged, this,
+            &UsersPageController::selectionChanged);
+    connect(&m_selection, &QItemSelectionModel::currentChanged, this,
+            &UsersPageController::selectionChanged);
+    connect(&m_top, &QAbstractItemModel::modelReset, this, &UsersPageController::topUsersChanged);
+    connect(&m_top, &UserListModel::loadedChanged, this, &UsersPageController::topUsersChanged);
+    connect(&m_top, &QAbstractItemModel::rowsInserted, this, &UsersPageController::topUsersChanged);
 }
 
 void UsersPageController::setClient(ApiClient *client)
 {
     if (client == m_model.client())
         return;
+    applyQuery();
     m_model.setClient(client);
+    m_top.setClient(client);
     Q_EMIT clientChanged();
+}
+
+void UsersPageController::applyQuery()
+{
+    const QDateTime now = QDateTime::currentDateTimeUtc();
+    UsersQuery q = m_model.query();
+    q.search = m_search.trimmed();
+    q.from = m_timeRange.from(now);
+    q.to = m_timeRange.to();
+    m_model.setQuery(q);
+
+    const int column = sortColumn();
+    UsersQuery top = q;
+    top.orderField =
+        UserListModel::orderField(isMeasure(column) ? column : UserListModel::CostColumn);
+    top.descending = true;
+    m_top.setQuery(top);
 }
 
 int UsersPageController::sortColumn() const
@@ -58,11 +123,25 @@ void UsersPageController::sortBy(int column)
     if (column == sortColumn())
         descending = !sortDescending();
     m_model.sort(column, descending ? Qt::DescendingOrder : Qt::AscendingOrder);
+    saveSort();
+    applyQuery(); // the top-10 chart follows the sort measure
+}
+
+void UsersPageController::saveSort() const
+{
+    QSettings settings;
+    settings.setValue(kSettingsGroup + QStringLiteral("/orderBy"), m_model.query().orderBy());
 }
 
 void UsersPageController::refresh()
 {
-    m_model.reload();
+    const UsersQuery before = m_model.query();
+    applyQuery();
+    // applyQuery() reloads only when the query changed (a preset moved with the clock).
+    if (m_model.query() == before) {
+        m_model.reload();
+        m_top.reload();
+    }
 }
 
 void UsersPageController::fetchMore()
@@ -76,9 +155,161 @@ bool UsersPageController::isNumericColumn(int column) const
     return m_model.headerData(column, Qt::Horizontal, UserListModel::NumericRole).toBool();
 }
 
+QString UsersPageController::columnTitle(int column) const
+{
+    return m_model.headerData(column, Qt::Horizontal, Qt::DisplayRole).toString();
+}
+
 QString UsersPageController::userIdAt(int row) const
 {
     if (row < 0 || row >= m_model.rowCount())
         return {};
     return m_model.user(row).userId;
+}
+
+QVariantMap UsersPageController::userAt(int row) const
+{
+    if (row < 0 || row >= m_model.rowCount())
+        return {};
+    return describe(m_model.user(row));
+}
+
+QVariantMap UsersPageController::topUserAt(int index) const
+{
+    if (index < 0 || index >= m_top.rowCount())
+        return {};
+    return describe(m_top.user(index));
+}
+
+QVariantMap UsersPageController::describe(const UserSummary &u) const
+{
+    const QDateTime now = QDateTime::currentDateTimeUtc();
+    return {
+        {QStringLiteral("userId"), u.userId},
+        {QStringLiteral("totalTraces"), Format::count(u.totalTraces)},
+        {QStringLiteral("totalSessions"), Format::count(u.totalSessions)},
+        {QStringLiteral("totalObservations"), Format::count(u.totalObservations)},
+        {QStringLiteral("inputTokens"), Format::count(u.inputTokens)},
+        {QStringLiteral("outputTokens"), Format::count(u.outputTokens)},
+        {QStringLiteral("totalTokens"), Format::count(u.totalTokens)},
+        {QStringLiteral("totalCost"), Format::cost(u.totalCost)},
+        {QStringLiteral("averageScore"), Format::score(u.averageScore)},
+        {QStringLiteral("scoreCount"), Format::count(u.scoreCount)},
+        {QStringLiteral("firstTraceAt"), Format::relativeTime(u.firstTraceAt, now)},
+        {QStringLiteral("firstTraceExact"), Format::exactTime(u.firstTraceAt)},
+        {QStringLiteral("lastTraceAt"), Format::relativeTime(u.lastTraceAt, now)},
+        {QStringLiteral("lastTraceExact"), Format::exactTime(u.lastTraceAt)},
+        {QStringLiteral("environments"), u.environments.join(QStringLiteral(", "))},
+        {QStringLiteral("range"), m_timeRange.label()},
+    };
+}
+
+int UsersPageController::selectedCount() const
+{
+    return int(m_selection.selectedRows().size());
+}
+
+int UsersPageController::currentRow() const
+{
+    return m_selection.currentIndex().isValid() ? m_selection.currentIndex().row() : -1;
+}
+
+void UsersPageController::selectRow(int row, int modifiers)
+{
+    if (row < 0 || row >= m_model.rowCount())
+        return;
+    const QModelIndex index = m_model.index(row, 0);
+    const auto rows = QItemSelectionModel::Rows;
+    if ((modifiers & Qt::ShiftModifier) && m_anchorRow >= 0) {
+        const QItemSelection range(m_model.index(std::min(m_anchorRow, row), 0),
+                                   m_model.index(std::max(m_anchorRow, row), 0));
+        const auto base = (modifiers & Qt::ControlModifier) ? QItemSelectionModel::Select
+                                                            : QItemSelectionModel::ClearAndSelect;
+        m_selection.select(range, base | rows);
+        m_selection.setCurrentIndex(index, QItemSelectionModel::NoUpdate);
+        return;
+    }
+    if (modifiers & Qt::ControlModifier)
+        m_selection.setCurrentIndex(index, QItemSelectionModel::Toggle | rows);
+    else
+        m_selection.setCurrentIndex(index, QItemSelectionModel::ClearAndSelect | rows);
+    m_anchorRow = row;
+}
+
+int UsersPageController::moveCurrent(int delta, int modifiers)
+{
+    if (m_model.rowCount() == 0)
+        return -1;
+    const int from = currentRow();
+    const int row = std::clamp(from < 0 ? 0 : from + delta, 0, m_model.rowCount() - 1);
+    if (from < 0 || !(modifiers & Qt::ShiftModifier))
+        m_anchorRow = -1;
+    else if (m_anchorRow < 0)
+        m_anchorRow = from;
+    selectRow(row, modifiers & Qt::ShiftModifier);
+    if (row >= m_model.rowCount() - 10)
+        fetchMore();
+    return row;
+}
+
+void UsersPageController::selectAll()
+{
+    if (m_model.rowCount() == 0)
+        return;
+    m_selection.select(
+        QItemSelection(m_model.index(0, 0), m_model.index(m_model.rowCount() - 1, 0)),
+        QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
+}
+
+QList<int> UsersPageController::selectedRows() const
+{
+    QList<int> rows;
+    for (const QModelIndex &index : m_selection.selectedRows())
+        rows.append(index.row());
+    std::sort(rows.begin(), rows.end());
+    return rows;
+}
+
+QString UsersPageController::selectionAsTsv() const
+{
+    const QList<int> rows = selectedRows();
+    if (rows.isEmpty())
+        return {};
+    QList<int> columns;
+    for (int c = 0; c < UserListModel::ColumnCount; ++c) {
+        if (m_columns.isVisible(c))
+            columns.append(c);
+    }
+    return TableText::toTsv(m_model, rows, columns, UserListModel::ValueRole);
+}
+
+int UsersPageController::copySelection() const
+{
+    const QString tsv = selectionAsTsv();
+    if (tsv.isEmpty())
+        return 0;
+    QGuiApplication::clipboard()->setText(tsv);
+    return selectedCount();
+}
+
+QStringList UsersPageController::topUserIds() const
+{
+    QStringList ids;
+    for (int row = 0; row < m_top.rowCount(); ++row)
+        ids.append(m_top.user(row).userId);
+    return ids;
+}
+
+QList<double> UsersPageController::topValues() const
+{
+    const int column = UserListModel::columnForOrderField(m_top.query().orderField);
+    QList<double> values;
+    for (int row = 0; row < m_top.rowCount(); ++row)
+        values.append(m_top.index(row, column).data(UserListModel::ValueRole).toDouble());
+    return values;
+}
+
+QString UsersPageController::topMeasure() const
+{
+    return columnTitle(UserListModel::columnForOrderField(m_top.query().orderField));
 }

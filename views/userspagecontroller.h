@@ -2,13 +2,16 @@
 #pragma once
 
 #include "models/userlistmodel.h"
+#include "views/columnstate.h"
+#include "views/timerange.h"
 
+#include <QItemSelectionModel>
 #include <QObject>
 #include <QQmlEngine>
 #include <QTimer>
 
-/// The users page's state: the table model, its sort and search, loading and error.
-/// QML creates one per page and hands it the client.
+/// The users page's state: the table model with its sort, search, time range and
+/// selection, the remembered column layout, and the top-10 chart's data.
 class UsersPageController : public QObject
 {
     Q_OBJECT
@@ -18,7 +21,16 @@ class UsersPageController : public QObject
     /// The users table (a QAbstractItemModel; typed QObject because Qt 6.4's QML tooling
     /// does not know QAbstractItemModel).
     Q_PROPERTY(QObject *model READ model CONSTANT)
-    /// Column the table is sorted by, and its direction.
+    /// Selected rows of the table.
+    Q_PROPERTY(QItemSelectionModel *selectionModel READ selectionModel CONSTANT)
+    Q_PROPERTY(int selectedCount READ selectedCount NOTIFY selectionChanged)
+    /// Row with the keyboard focus; -1 for none.
+    Q_PROPERTY(int currentRow READ currentRow NOTIFY selectionChanged)
+    /// Column widths and visibility, remembered across restarts.
+    Q_PROPERTY(ColumnState *columns READ columns CONSTANT)
+    /// The time window of every figure on the page.
+    Q_PROPERTY(TimeRange *timeRange READ timeRange CONSTANT)
+    /// Column the table is sorted by, and its direction (remembered across restarts).
     Q_PROPERTY(int sortColumn READ sortColumn NOTIFY sortChanged)
     Q_PROPERTY(bool sortDescending READ sortDescending NOTIFY sortChanged)
     /// Text the user id must contain; applied after a short pause in typing.
@@ -26,10 +38,15 @@ class UsersPageController : public QObject
     Q_PROPERTY(bool loading READ loading NOTIFY loadingChanged)
     Q_PROPERTY(bool loaded READ loaded NOTIFY loadedChanged)
     Q_PROPERTY(QString errorString READ errorString NOTIFY errorStringChanged)
-    /// Users matching the filter, all pages together.
-    /// (double: QML numbers are doubles, exact far beyond any user count)
+    /// Users matching the filter, all pages together (a double: QML numbers are doubles).
     Q_PROPERTY(double totalCount READ totalCount NOTIFY totalCountChanged)
     Q_PROPERTY(int loadedCount READ loadedCount NOTIFY loadedCountChanged)
+    /// Top 10 users by the sort measure (total cost when sorting by id or time).
+    Q_PROPERTY(QStringList topUserIds READ topUserIds NOTIFY topUsersChanged)
+    Q_PROPERTY(QList<double> topValues READ topValues NOTIFY topUsersChanged)
+    Q_PROPERTY(QString topMeasure READ topMeasure NOTIFY topUsersChanged)
+    /// The top-10 query has answered (rows or error).
+    Q_PROPERTY(bool topLoaded READ topLoaded NOTIFY topUsersChanged)
 
 public:
     explicit UsersPageController(QObject *parent = nullptr);
@@ -38,6 +55,11 @@ public:
     void setClient(ApiClient *client);
     [[nodiscard]] QObject *model() { return &m_model; }
     [[nodiscard]] UserListModel *userModel() { return &m_model; }
+    [[nodiscard]] QItemSelectionModel *selectionModel() { return &m_selection; }
+    [[nodiscard]] int selectedCount() const;
+    [[nodiscard]] int currentRow() const;
+    [[nodiscard]] ColumnState *columns() { return &m_columns; }
+    [[nodiscard]] TimeRange *timeRange() { return &m_timeRange; }
     [[nodiscard]] int sortColumn() const;
     [[nodiscard]] bool sortDescending() const { return m_model.query().descending; }
     [[nodiscard]] QString search() const { return m_search; }
@@ -47,17 +69,37 @@ public:
     [[nodiscard]] QString errorString() const { return m_model.errorString(); }
     [[nodiscard]] double totalCount() const { return double(m_model.totalCount()); }
     [[nodiscard]] int loadedCount() const { return m_model.rowCount(); }
+    [[nodiscard]] QStringList topUserIds() const;
+    [[nodiscard]] QList<double> topValues() const;
+    [[nodiscard]] QString topMeasure() const;
+    [[nodiscard]] bool topLoaded() const { return m_top.loaded(); }
 
     /// Sorts by the column; the current sort column flips direction, a new one starts
     /// descending for numbers and ascending for text.
     Q_INVOKABLE void sortBy(int column);
-    /// Loads the current query again from page 1 (Retry, F5).
+    /// Loads the current query again from page 1 (Retry, F5); presets move with the clock.
     Q_INVOKABLE void refresh();
     /// Loads the next page when the view nears the end of the loaded rows.
     Q_INVOKABLE void fetchMore();
-    /// Whether the column holds numbers (right-aligned).
-    Q_INVOKABLE bool isNumericColumn(int column) const;
+    [[nodiscard]] Q_INVOKABLE bool isNumericColumn(int column) const;
+    [[nodiscard]] Q_INVOKABLE QString columnTitle(int column) const;
     [[nodiscard]] Q_INVOKABLE QString userIdAt(int row) const;
+    /// The row's figures formatted for people, keyed by the API's field names.
+    [[nodiscard]] Q_INVOKABLE QVariantMap userAt(int row) const;
+    /// The same for the index-th user of the top-10 chart.
+    [[nodiscard]] Q_INVOKABLE QVariantMap topUserAt(int index) const;
+
+    /// Mouse selection: a plain click selects the row, Ctrl toggles it, Shift extends
+    /// from the last clicked row. `modifiers` is Qt.KeyboardModifiers.
+    Q_INVOKABLE void selectRow(int row, int modifiers);
+    /// Keyboard: moves the current row by `delta` (clamped), selecting it; Shift extends.
+    /// Returns the new current row.
+    Q_INVOKABLE int moveCurrent(int delta, int modifiers);
+    Q_INVOKABLE void selectAll();
+    /// The selected rows' visible columns as TSV with a header line (raw values).
+    [[nodiscard]] Q_INVOKABLE QString selectionAsTsv() const;
+    /// Puts selectionAsTsv() on the clipboard; returns how many rows were copied.
+    Q_INVOKABLE int copySelection() const;
 
 Q_SIGNALS:
     void clientChanged();
@@ -68,9 +110,21 @@ Q_SIGNALS:
     void errorStringChanged();
     void totalCountChanged();
     void loadedCountChanged();
+    void selectionChanged();
+    void topUsersChanged();
 
 private:
+    void applyQuery();
+    [[nodiscard]] QList<int> selectedRows() const;
+    void saveSort() const;
+    [[nodiscard]] QVariantMap describe(const UserSummary &user) const;
+
     UserListModel m_model;
+    UserListModel m_top;
+    QItemSelectionModel m_selection;
+    ColumnState m_columns;
+    TimeRange m_timeRange;
     QString m_search;
     QTimer m_searchDebounce;
+    int m_anchorRow = -1;
 };

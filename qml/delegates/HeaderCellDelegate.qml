@@ -2,7 +2,8 @@
 import QtQuick
 import QtQuick.Controls
 
-// A column title; click sorts by the column, the arrow shows the direction.
+// A column title; click sorts by the column, the arrow shows the direction, dragging the
+// right edge resizes the column.
 Rectangle {
     id: cell
 
@@ -14,6 +15,7 @@ Rectangle {
     readonly property bool sorted: column === sortColumn
 
     signal clicked(int column)
+    signal resized(int column, int width)
 
     implicitHeight: 32
     implicitWidth: label.implicitWidth + 24
@@ -39,5 +41,24 @@ Rectangle {
     TapHandler {
         id: tap
         onTapped: cell.clicked(cell.column)
+    }
+    MouseArea {
+        // The resize grip on the right edge.
+        anchors.right: parent.right
+        anchors.top: parent.top
+        anchors.bottom: parent.bottom
+        width: 8
+        cursorShape: Qt.SplitHCursor
+        preventStealing: true
+        property real startX: 0
+        property real startWidth: 0
+        onPressed: (event) => {
+            startX = mapToItem(null, event.x, 0).x;
+            startWidth = cell.width;
+        }
+        onPositionChanged: (event) => {
+            if (pressed)
+                cell.resized(cell.column, Math.round(startWidth + mapToItem(null, event.x, 0).x - startX));
+        }
     }
 }

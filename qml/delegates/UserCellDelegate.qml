@@ -9,12 +9,26 @@ Rectangle {
     required property string display
     required property var toolTip
     required property bool numeric
+    required property bool selected
     required property int row
     required property int column
+    property bool current: false
+
+    signal clicked(int row, int modifiers)
+    signal doubleClicked(int row)
 
     implicitHeight: 30
-    color: row % 2 === 0 ? "#ffffff" : "#f8f9fb"
+    color: selected ? "#d7e6fb" : (row % 2 === 0 ? "#ffffff" : "#f8f9fb")
 
+    Rectangle {
+        // The keyboard's current row: a thin line under it.
+        visible: cell.current
+        anchors.left: parent.left
+        anchors.right: parent.right
+        anchors.bottom: parent.bottom
+        height: 2
+        color: "#3b73c4"
+    }
     Label {
         anchors.fill: parent
         anchors.leftMargin: 8
@@ -24,10 +38,14 @@ Rectangle {
         elide: cell.numeric ? Text.ElideLeft : Text.ElideRight
         text: cell.display
     }
-    HoverHandler {
-        id: hover
+    MouseArea {
+        id: mouse
+        anchors.fill: parent
+        hoverEnabled: true
+        onClicked: (event) => cell.clicked(cell.row, event.modifiers)
+        onDoubleClicked: cell.doubleClicked(cell.row)
     }
-    ToolTip.visible: hover.hovered && String(cell.toolTip || "").length > 0
+    ToolTip.visible: mouse.containsMouse && String(cell.toolTip || "").length > 0
     ToolTip.delay: 600
     ToolTip.text: String(cell.toolTip || "")
 }

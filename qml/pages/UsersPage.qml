@@ -9,17 +9,18 @@ import XeroML.Dashboard
 Page {
     id: page
 
-    // Widths in pixels per column of UserListModel; the user id takes the spare room.
-    readonly property var columnWidths: [0, 70, 80, 105, 110, 110, 110, 95, 80, 100, 105]
     property bool reportedReady: false
-    // For tests and the window: the page's state and its table.
+    // For tests and the window: the page's state and its parts.
     readonly property alias controller: controller
-    readonly property alias table: table
-    readonly property alias headerView: header
-    readonly property alias searchField: search
+    readonly property alias table: usersTable.table
+    readonly property alias headerView: usersTable.headerView
+    readonly property alias searchField: toolbar.searchField
+
+    // A user was opened (Enter, double-click, a bar of the chart): their figures for people.
+    signal userActivated(var user)
 
     function reportReadyOnce() {
-        if (!reportedReady && controller.loaded) {
+        if (!reportedReady && controller.loaded && controller.topLoaded) {
             reportedReady = true;
             AppContext.reportPageReady();
         }
@@ -27,8 +28,16 @@ Page {
 
     UsersPageController {
         id: controller
-        client: AppContext.client
         onLoadedChanged: page.reportReadyOnce()
+        onTopUsersChanged: page.reportReadyOnce()
+    }
+    // The client is handed over once its connection is usable (the embedded server may
+    // still be starting when the page is created).
+    Binding {
+        target: controller
+        property: "client"
+        value: AppContext.client
+        when: AppContext.ready
     }
 
     Shortcut {
@@ -37,7 +46,7 @@ Page {
     }
     Shortcut {
         sequence: "Ctrl+F"
-        onActivated: search.forceActiveFocus()
+        onActivated: toolbar.searchField.forceActiveFocus()
     }
 
     ColumnLayout {
@@ -45,38 +54,10 @@ Page {
         anchors.margins: 12
         spacing: 8
 
-        RowLayout {
+        UsersToolbar {
+            id: toolbar
             Layout.fillWidth: true
-            spacing: 12
-
-            TextField {
-                id: search
-                Layout.preferredWidth: 320
-                placeholderText: qsTr("Search user id…  (Ctrl+F)")
-                selectByMouse: true
-                onTextChanged: controller.search = text
-            }
-            Label {
-                text: controller.loaded && controller.errorString.length === 0
-                      ? qsTr("%1 users").arg(Number(controller.totalCount).toLocaleString(Qt.locale("en_US"), "f", 0))
-                      : ""
-                opacity: 0.8
-            }
-            Item {
-                Layout.fillWidth: true
-            }
-            BusyIndicator {
-                Layout.preferredHeight: 28
-                Layout.preferredWidth: 28
-                running: controller.loading
-                visible: running
-            }
-            Button {
-                text: qsTr("Refresh")
-                onClicked: controller.refresh()
-                ToolTip.visible: hovered
-                ToolTip.text: qsTr("Load again (F5)")
-            }
+            controller: controller
         }
 
         ErrorBanner {
@@ -85,61 +66,37 @@ Page {
             onRetryRequested: controller.refresh()
         }
 
-        ColumnLayout {
+        TopUsersChart {
+            Layout.fillWidth: true
+            Layout.preferredHeight: 280
+            visible: toolbar.chartsVisible && controller.topUserIds.length > 0
+            userIds: controller.topUserIds
+            values: controller.topValues
+            measure: controller.topMeasure
+            onUserClicked: (index) => page.userActivated(controller.topUserAt(index))
+        }
+
+        UsersTable {
+            id: usersTable
             Layout.fillWidth: true
             Layout.fillHeight: true
-            spacing: 0
+            controller: controller
+            onUserActivated: (row) => page.userActivated(controller.userAt(row))
+        }
 
-            HorizontalHeaderView {
-                id: header
-                Layout.fillWidth: true
-                syncView: table
-                clip: true
-                delegate: HeaderCellDelegate {
-                    sortColumn: controller.sortColumn
-                    sortDescending: controller.sortDescending
-                    numeric: controller.isNumericColumn(column)
-                    onClicked: (column) => controller.sortBy(column)
-                }
-            }
-
-            TableView {
-                id: table
-                Layout.fillWidth: true
-                Layout.fillHeight: true
-                clip: true
-                boundsBehavior: Flickable.StopAtBounds
-                model: controller.model
-                columnSpacing: 0
-                rowSpacing: 0
-                columnWidthProvider: function (column) {
-                    if (column !== 0)
-                        return page.columnWidths[column];
-                    let others = 0;
-                    for (let i = 1; i < page.columnWidths.length; ++i)
-                        others += page.columnWidths[i];
-                    return Math.max(220, table.width - others);
-                }
-                onWidthChanged: forceLayout()
-                onContentYChanged: {
-                    if (contentHeight > 0 && contentY + height > contentHeight - 20 * 30)
-                        controller.fetchMore();
-                }
-                ScrollBar.vertical: ScrollBar {}
-                ScrollBar.horizontal: ScrollBar {}
-                delegate: UserCellDelegate {}
-
-                BusyIndicator {
-                    anchors.centerIn: parent
-                    running: !controller.loaded
-                    visible: running
-                }
-                EmptyState {
-                    anchors.centerIn: parent
-                    visible: controller.loaded && controller.errorString.length === 0
-                             && controller.totalCount === 0
-                    filtered: controller.search.length > 0
-                }
+        Label {
+            Layout.fillWidth: true
+            opacity: 0.75
+            text: {
+                if (!controller.loaded || controller.errorString.length > 0)
+                    return "";
+                let s = qsTr("Showing %1 of %2 users · %3")
+                    .arg(Number(controller.loadedCount).toLocaleString(Qt.locale("en_US"), "f", 0))
+                    .arg(Number(controller.totalCount).toLocaleString(Qt.locale("en_US"), "f", 0))
+                    .arg(controller.timeRange.label);
+                if (controller.selectedCount > 0)
+                    s += qsTr(" · %1 selected (Ctrl+C copies)").arg(controller.selectedCount);
+                return s;
             }
         }
     }

@@ -4,8 +4,11 @@
 #include "tests/support/testserver.h"
 #include "views/appcontext.h"
 
+#include <QApplication>
 #include <QQmlEngine>
 #include <QQmlEngineExtensionPlugin>
+#include <QSettings>
+#include <QStandardPaths>
 #include <QtQuickTest>
 
 Q_IMPORT_QML_PLUGIN(XeroML_DashboardPlugin)
@@ -44,5 +47,15 @@ private:
     AppContext m_context;
 };
 
-QUICK_TEST_MAIN_WITH_SETUP(qml, Setup)
+int main(int argc, char **argv)
+{
+    // The pages hold Qt Charts, which draw through QGraphicsScene and need a QApplication;
+    // quick_test_main only makes a QGuiApplication when none exists.
+    QApplication app(argc, argv);
+    // Column widths and sort order are remembered in QSettings: keep them out of ~/.config.
+    QStandardPaths::setTestModeEnabled(true);
+    QSettings().clear();
+    Setup setup;
+    return quick_test_main_with_setup(argc, argv, "qml", QUICK_TEST_SOURCE_DIR, &setup);
+}
 #include "tst_qml.moc"

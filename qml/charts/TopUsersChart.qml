@@ -1,0 +1,82 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+import QtQuick
+import QtCharts
+
+// Top 10 users by the page's sort measure, largest at the top; clicking a bar opens the user.
+ChartView {
+    id: chart
+
+    required property var userIds
+    required property var values
+    required property string measure
+
+    signal userClicked(int index)
+
+    function label(index: int): string {
+        const id = String(userIds[index]);
+        return (index + 1) + ". " + (id.length > 26 ? id.substring(0, 25) + "…" : id);
+    }
+
+    function rebuild() {
+        const categories = [];
+        const bars = [];
+        let max = 0;
+        for (let i = userIds.length - 1; i >= 0; --i) {
+            categories.push(label(i));
+            bars.push(values[i]);
+            max = Math.max(max, values[i]);
+        }
+        axisY.categories = categories;
+        set.values = bars;
+        // The value axis is the one ChartView made for the series (Qt 6.4's QML tooling
+        // does not know ValueAxis, so it is not declared here).
+        const valueAxis = chart.axisX(series);
+        if (valueAxis) {
+            valueAxis.min = 0;
+            valueAxis.max = max > 0 ? max * 1.08 : 1;
+            valueAxis.labelFormat = "%.3g";
+        }
+    }
+
+    onUserIdsChanged: rebuild()
+    onValuesChanged: rebuild()
+
+    title: qsTr("Top %1 users by %2").arg(userIds.length).arg(measure)
+    titleFont.bold: true
+    legend.visible: false
+    antialiasing: true
+    margins.top: 4
+    margins.bottom: 4
+    backgroundRoundness: 4
+
+    HorizontalBarSeries {
+        id: series
+        barWidth: 0.7
+        axisY: BarCategoryAxis {
+            id: axisY
+            labelsFont.pixelSize: 10
+        }
+        BarSet {
+            id: set
+            label: chart.measure
+            color: "#4a7fd1"
+            borderColor: "#4a7fd1"
+        }
+        onClicked: (index) => chart.userClicked(chart.userIds.length - 1 - index)
+        onHovered: (status, index) => {
+            if (status)
+                hoverLabel.text = chart.userIds[chart.userIds.length - 1 - index] + " — "
+                        + Number(chart.values[chart.userIds.length - 1 - index]).toLocaleString(Qt.locale("en_US"), "f", 2);
+            else
+                hoverLabel.text = "";
+        }
+    }
+
+    Text {
+        id: hoverLabel
+        anchors.right: parent.right
+        anchors.top: parent.top
+        anchors.margins: 8
+        color: "#333"
+    }
+}
