@@ -226,7 +226,12 @@ void Application::takeScreenshot()
         return;
     }
     std::fprintf(stdout, "screenshot saved to %s\n", qPrintable(m_screenshotPath));
-    QCoreApplication::exit(m_context.failed() || m_screenshotTimedOut ? 1 : 0);
+    // The picture is saved either way; the exit code says whether it shows data.
+    if (!m_context.pageError().isEmpty())
+        printError(QStringLiteral("the page shows an error: %1").arg(m_context.pageError()));
+    const bool shown =
+        !m_context.failed() && !m_screenshotTimedOut && m_context.pageError().isEmpty();
+    QCoreApplication::exit(shown ? 0 : 1);
 }
 
 #include "application.moc"

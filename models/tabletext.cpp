@@ -2,6 +2,7 @@
 #include "models/tabletext.h"
 
 #include <QDateTime>
+#include <QLocale>
 #include <QStringList>
 
 namespace TableText {
@@ -14,7 +15,7 @@ QString valueText(const QVariant &value)
     case QMetaType::QDateTime:
         return value.toDateTime().toUTC().toString(Qt::ISODateWithMs);
     case QMetaType::Double:
-        return QString::number(value.toDouble(), 'g', 17);
+        return QString::number(value.toDouble(), 'g', QLocale::FloatingPointShortest);
     default:
         return value.toString();
     }

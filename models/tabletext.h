@@ -10,7 +10,8 @@
 /// times, full ids) under the column titles, in the given row and column order.
 namespace TableText {
 
-/// One value as text: QDateTime → ISO 8601 UTC with ms, doubles at full precision,
+/// One value as text: QDateTime → ISO 8601 UTC with ms, doubles as the shortest text that
+/// reads back to the same double,
 /// null → empty.
 [[nodiscard]] QString valueText(const QVariant &value);
 

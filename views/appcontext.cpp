@@ -55,7 +55,8 @@ void AppContext::setFailed(const QString &statusText)
     Q_EMIT stateChanged();
 }
 
-void AppContext::reportPageReady()
+void AppContext::reportPageReady(const QString &error)
 {
+    m_pageError = error;
     Q_EMIT pageReady();
 }

@@ -53,8 +53,10 @@ public:
     void setReady(const Connection &connection);
     void setFailed(const QString &statusText);
 
-    /// A page calls this once its first data (or its error) is on screen.
-    Q_INVOKABLE void reportPageReady();
+    /// A page calls this once its first data, or its error, is on screen.
+    Q_INVOKABLE void reportPageReady(const QString &error = {});
+    /// The error the page reported with reportPageReady(); empty when its data arrived.
+    [[nodiscard]] QString pageError() const { return m_pageError; }
 
 Q_SIGNALS:
     void stateChanged();
@@ -66,4 +68,5 @@ private:
     bool m_failed = false;
     QString m_statusText;
     double m_progress = -1;
+    QString m_pageError;
 };

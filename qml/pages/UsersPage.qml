@@ -22,7 +22,7 @@ Page {
     function reportReadyOnce() {
         if (!reportedReady && controller.loaded && controller.topLoaded) {
             reportedReady = true;
-            AppContext.reportPageReady();
+            AppContext.reportPageReady(controller.errorString);
         }
     }
 
