@@ -1,0 +1,726 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// The read endpoints of API.md (traces, trace detail, sessions, session detail, v2 scores, daily
+// metrics) over real HTTP, each figure checked against SQL over the raw rows of the same file:
+// observation and score rows rather than the per-trace aggregates the server reads.
+#include "tests/server/serverfixture.h"
+
+#include <cmath>
+
+namespace {
+
+const QString kOddTrace = QStringLiteral("tr/odd id Ω?#%");
+const QString kOddSession = QStringLiteral("se/odd session é+&");
+const QString kOddUser = QStringLiteral("team/alpha/bob");
+
+// One trace with awkward ids, two observations, a trace score and a session score; the trace's
+// aggregate columns are set to what its rows add up to, as every writer must.
+bool addOddRows(QSqlDatabase &db)
+{
+    const qint64 ts = ServerFixture::anchor().toMSecsSinceEpoch() - 5 * 86400000LL + 1234;
+    const QStringList statements{
+        QStringLiteral("INSERT INTO traces (id, ts, name, user_id, user_id_lower, session_id,"
+                       " environment, tags, metadata, input, output, latency_ms,"
+                       " observation_count, input_tokens, output_tokens, total_tokens,"
+                       " total_cost_nanos, score_sum, score_count) VALUES (?, ?, 'odd-trace', ?,"
+                       " ?, ?, 'production', '[\"chat\",\"x y\"]', '{\"k\":1}', '\"plain\"',"
+                       " 'not json {', 2500, 2, 30, 12, 42, 1500, 0.5, 1)"),
+        QStringLiteral("INSERT INTO observations (id, trace_id, type, name, start_time, end_time,"
+                       " model, environment, input_tokens, output_tokens, total_tokens,"
+                       " input_cost_nanos, output_cost_nanos, total_cost_nanos) VALUES"
+                       " ('ob/odd 1', ?, 'GENERATION', 'gen', ?, ?, 'gpt-4o', 'production', 30,"
+                       " 10, 40, 1000, 400, 1400)"),
+        QStringLiteral("INSERT INTO observations (id, trace_id, type, name, start_time, end_time,"
+                       " model, environment, input_tokens, output_tokens, total_tokens,"
+                       " input_cost_nanos, output_cost_nanos, total_cost_nanos) VALUES"
+                       " ('ob/odd 2', ?, 'GENERATION', 'gen2', ?, NULL, 'gpt-4o-mini',"
+                       " 'production', 0, 2, 2, 0, 100, 100)"),
+        QStringLiteral("INSERT INTO scores (id, trace_id, name, value, data_type, source, ts,"
+                       " environment) VALUES ('sc/odd 1', ?, 'helpfulness', 0.5, 'NUMERIC',"
+                       " 'EVAL', ?, 'production')"),
+        QStringLiteral("INSERT INTO scores (id, session_id, name, value, string_value, data_type,"
+                       " source, ts, environment) VALUES ('sc/odd 2', ?, 'session-ok', 1, 'True',"
+                       " 'BOOLEAN', 'ANNOTATION', ?, 'production')"),
+    };
+    const QList<QVariantList> binds{
+        {kOddTrace, ts, kOddUser, kOddUser.toLower(), kOddSession},
+        {kOddTrace, ts + 10, ts + 900},
+        {kOddTrace, ts + 20},
+        {kOddTrace, ts + 5000},
+        {kOddSession, ts + 6000},
+    };
+    for (qsizetype i = 0; i < statements.size(); ++i) {
+        QSqlQuery query(db);
+        if (!query.prepare(statements[i]))
+            return false;
+        for (const QVariant &value : binds[i])
+            query.addBindValue(value);
+        if (!query.exec()) {
+            qWarning() << query.lastError().text();
+            return false;
+        }
+    }
+    return true;
+}
+
+QStringList idsOf(const QJsonArray &array, const QString &key = QStringLiteral("id"))
+{
+    QStringList ids;
+    for (const QJsonValue &value : array)
+        ids.append(value.toObject().value(key).toString());
+    return ids;
+}
+
+QString orderExpression(const QString &field)
+{
+    if (field == QLatin1String("name"))
+        return QStringLiteral("t.name");
+    if (field == QLatin1String("latency"))
+        return QStringLiteral("t.latency_ms");
+    if (field == QLatin1String("totalCost"))
+        return QStringLiteral("(SELECT TOTAL(o.total_cost_nanos) FROM observations o"
+                              " WHERE o.trace_id = t.id)");
+    if (field == QLatin1String("totalTokens"))
+        return QStringLiteral("(SELECT TOTAL(o.total_tokens) FROM observations o"
+                              " WHERE o.trace_id = t.id)");
+    return QStringLiteral("t.ts");
+}
+
+bool near(double a, double b)
+{
+    return std::abs(a - b) <= 1e-9 * std::max(1.0, std::abs(b));
+}
+
+} // namespace
+
+class TstServerReads : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void initTestCase();
+    void traces_data();
+    void traces();
+    void tracesFieldsCore();
+    void traceDetail_data();
+    void traceDetail();
+    void sessions_data();
+    void sessions();
+    void sessionDetail();
+    void scores_data();
+    void scores();
+    void dailyMetrics_data();
+    void dailyMetrics();
+    void singleUserEndpoint();
+    void notFound();
+
+private:
+    void compareTrace(const QJsonObject &actual, const QString &id);
+
+    ServerFixture m_fx;
+    qint64 m_midMs = 0;
+    qint64 m_lateMs = 0;
+};
+
+void TstServerReads::initTestCase()
+{
+    QString error;
+    QVERIFY2(m_fx.start(120, 2000, 3, &error, addOddRows), qPrintable(error));
+    // Window bounds on real trace times, so that >= vs > and < vs <= matter.
+    QSqlQuery q = m_fx.sql(QStringLiteral("SELECT ts FROM traces ORDER BY ts"));
+    QList<qint64> times;
+    while (q.next())
+        times.append(q.value(0).toLongLong());
+    m_midMs = times.at(times.size() / 3);
+    m_lateMs = times.at(times.size() * 3 / 4);
+}
+
+void TstServerReads::compareTrace(const QJsonObject &actual, const QString &id)
+{
+    QSqlQuery q = m_fx.sql(
+        QStringLiteral(
+            "SELECT t.ts, t.name, t.user_id, t.session_id, t.environment, t.latency_ms,"
+            " (SELECT COUNT(*) FROM observations o WHERE o.trace_id = t.id),"
+            " (SELECT TOTAL(input_tokens) FROM observations o WHERE o.trace_id = t.id),"
+            " (SELECT TOTAL(output_tokens) FROM observations o WHERE o.trace_id = t.id),"
+            " (SELECT TOTAL(total_tokens) FROM observations o WHERE o.trace_id = t.id),"
+            " (SELECT TOTAL(total_cost_nanos) FROM observations o WHERE o.trace_id = t.id),"
+            " (SELECT group_concat(id, '|') FROM (SELECT id FROM scores s"
+            "   WHERE s.trace_id = t.id ORDER BY s.ts, s.id)), t.release, t.version, t.tags"
+            " FROM traces t WHERE t.id = ?"),
+        {id});
+    QVERIFY(q.next());
+    QCOMPARE(actual.value(QLatin1String("id")).toString(), id);
+    QCOMPARE(actual.value(QLatin1String("timestamp")).toString(),
+             ServerFixture::iso(q.value(0).toLongLong()));
+    QCOMPARE(actual.value(QLatin1String("name")).toString(), q.value(1).toString());
+    QCOMPARE(actual.value(QLatin1String("userId")).isNull(), q.value(2).isNull());
+    QCOMPARE(actual.value(QLatin1String("userId")).toString(), q.value(2).toString());
+    QCOMPARE(actual.value(QLatin1String("sessionId")).toString(), q.value(3).toString());
+    QCOMPARE(actual.value(QLatin1String("environment")).toString(), q.value(4).toString());
+    QCOMPARE(actual.value(QLatin1String("latency")).toDouble(), q.value(5).toDouble() / 1000.0);
+    QCOMPARE(actual.value(QLatin1String("observationCount")).toInteger(), q.value(6).toLongLong());
+    QCOMPARE(actual.value(QLatin1String("inputTokens")).toInteger(), q.value(7).toLongLong());
+    QCOMPARE(actual.value(QLatin1String("outputTokens")).toInteger(), q.value(8).toLongLong());
+    QCOMPARE(actual.value(QLatin1String("totalTokens")).toInteger(), q.value(9).toLongLong());
+    QVERIFY(
+        near(actual.value(QLatin1String("totalCost")).toDouble(), q.value(10).toDouble() / 1e9));
+    const QStringList scoreIds = q.value(11).toString().split(QLatin1Char('|'), Qt::SkipEmptyParts);
+    QStringList actualScores;
+    for (const QJsonValue &v : actual.value(QLatin1String("scores")).toArray())
+        actualScores.append(v.isString() ? v.toString()
+                                         : v.toObject().value(QLatin1String("id")).toString());
+    QCOMPARE(actualScores, scoreIds);
+    QCOMPARE(actual.value(QLatin1String("release")).toString(), q.value(12).toString());
+    QCOMPARE(actual.value(QLatin1String("version")).toString(), q.value(13).toString());
+    QCOMPARE(
+        QJsonDocument(actual.value(QLatin1String("tags")).toArray()).toJson(QJsonDocument::Compact),
+        q.value(14).toString().toUtf8());
+    QVERIFY(actual.value(QLatin1String("htmlPath"))
+                .toString()
+                .endsWith(QStringLiteral("/traces/") + ServerFixture::encoded(id)));
+}
+
+void TstServerReads::traces_data()
+{
+    QTest::addColumn<QString>("query");
+    QTest::addColumn<QString>("where");
+    QTest::addColumn<QVariantList>("binds");
+    QTest::addColumn<int>("minimum");
+    QTest::newRow("all") << QString() << QStringLiteral("1") << QVariantList() << 2000;
+    QTest::newRow("odd user") << QStringLiteral("userId=") + ServerFixture::encoded(kOddUser)
+                              << QStringLiteral("t.user_id = ?") << QVariantList{kOddUser} << 2;
+    QTest::newRow("odd session") << QStringLiteral("sessionId=") +
+                                        ServerFixture::encoded(kOddSession)
+                                 << QStringLiteral("t.session_id = ?") << QVariantList{kOddSession}
+                                 << 1;
+    QTest::newRow("name") << QStringLiteral("name=translate") << QStringLiteral("t.name = ?")
+                          << QVariantList{QStringLiteral("translate")} << 10;
+    QTest::newRow("one tag") << QStringLiteral("tags=code") << QStringLiteral("t.tags LIKE ?")
+                             << QVariantList{QStringLiteral("%\"code\"%")} << 10;
+    QTest::newRow("all tags must match")
+        << QStringLiteral("tags=chat&tags=mobile")
+        << QStringLiteral("t.tags LIKE ? AND t.tags LIKE ?")
+        << QVariantList{QStringLiteral("%\"chat\"%"), QStringLiteral("%\"mobile\"%")} << 10;
+    QTest::newRow("tag with space") << QStringLiteral("tags=x%20y") << QStringLiteral("t.id = ?")
+                                    << QVariantList{kOddTrace} << 1;
+    QTest::newRow("staging") << QStringLiteral("environment=staging")
+                             << QStringLiteral("t.environment = 'staging'") << QVariantList() << 20;
+    QTest::newRow("both environments + user")
+        << QStringLiteral("environment=staging&environment=production&userId=alice%40example.com")
+        << QStringLiteral("t.user_id = 'alice@example.com'") << QVariantList() << 20;
+    QTest::newRow("unknown environment")
+        << QStringLiteral("environment=nowhere") << QStringLiteral("0") << QVariantList() << 0;
+}
+
+void TstServerReads::traces()
+{
+    QFETCH(QString, query);
+    QFETCH(QString, where);
+    QFETCH(QVariantList, binds);
+    QFETCH(int, minimum);
+    const struct
+    {
+        bool from;
+        bool to;
+    } windows[] = {{false, false}, {true, false}, {true, true}};
+    for (const auto window : windows) {
+        QString sqlWhere = where;
+        QVariantList sqlBinds = binds;
+        QUrlQuery params(query);
+        if (window.from) {
+            params.addQueryItem(QStringLiteral("fromTimestamp"), ServerFixture::iso(m_midMs));
+            sqlWhere += QStringLiteral(" AND t.ts >= ?");
+            sqlBinds.append(m_midMs);
+        }
+        if (window.to) {
+            params.addQueryItem(QStringLiteral("toTimestamp"), ServerFixture::iso(m_lateMs));
+            sqlWhere += QStringLiteral(" AND t.ts < ?");
+            sqlBinds.append(m_lateMs);
+        }
+        const qint64 expectedCount = m_fx.scalar(
+            QStringLiteral("SELECT COUNT(*) FROM traces t WHERE ") + sqlWhere, sqlBinds);
+        if (!window.from)
+            QVERIFY2(expectedCount >= minimum, qPrintable(QString::number(expectedCount)));
+        for (const char *field : {"timestamp", "name", "latency", "totalCost", "totalTokens"}) {
+            for (const bool descending : {true, false}) {
+                // Every ordering over the whole range; two of them inside the windows.
+                if (window.from && !(descending == (qstrcmp(field, "timestamp") == 0)) &&
+                    qstrcmp(field, "totalCost") != 0)
+                    continue;
+                // The full comparison once per filter; the order alone for the other orderings.
+                QUrlQuery ordered = params;
+                ordered.addQueryItem(QStringLiteral("orderBy"),
+                                     QLatin1String(field) + (descending ? QStringLiteral(".desc")
+                                                                        : QStringLiteral(".asc")));
+                const QJsonArray got = m_fx.fetchAll(QStringLiteral("/api/public/traces"), ordered,
+                                                     expectedCount > 60 ? 100 : 7);
+                QCOMPARE(got.size(), expectedCount);
+                QSqlQuery q = m_fx.sql(QStringLiteral("SELECT t.id FROM traces t WHERE ") +
+                                           sqlWhere + QStringLiteral(" ORDER BY ") +
+                                           orderExpression(QLatin1String(field)) +
+                                           (descending ? QStringLiteral(" DESC") : QString()) +
+                                           QStringLiteral(", t.id"),
+                                       sqlBinds);
+                QStringList want;
+                while (q.next())
+                    want.append(q.value(0).toString());
+                QCOMPARE(idsOf(got), want);
+                if (qstrcmp(field, "timestamp") == 0 && descending && window.to == window.from) {
+                    for (const QJsonValue &trace : got) {
+                        compareTrace(trace.toObject(),
+                                     trace.toObject().value(QLatin1String("id")).toString());
+                        if (QTest::currentTestFailed())
+                            return;
+                        QVERIFY(trace.toObject().contains(QLatin1String("input")));
+                    }
+                }
+            }
+        }
+    }
+}
+
+void TstServerReads::tracesFieldsCore()
+{
+    QUrlQuery query(QStringLiteral("fields=core&limit=20&userId=") +
+                    ServerFixture::encoded(kOddUser));
+    const Reply reply = m_fx.get(QStringLiteral("/api/public/traces"), query);
+    QCOMPARE(reply.status, 200);
+    const QJsonArray data = reply.json.value(QLatin1String("data")).toArray();
+    QVERIFY(!data.isEmpty());
+    for (const QJsonValue &trace : data) {
+        QVERIFY(!trace.toObject().contains(QLatin1String("input")));
+        QVERIFY(!trace.toObject().contains(QLatin1String("output")));
+        QVERIFY(trace.toObject().contains(QLatin1String("totalCost")));
+    }
+    const Reply withIo = m_fx.get(QStringLiteral("/api/public/traces"),
+                                  QUrlQuery(QStringLiteral("fields=core,io&limit=1")));
+    QVERIFY(
+        withIo.json.value(QLatin1String("data"))[0].toObject().contains(QLatin1String("input")));
+    QCOMPARE(m_fx.get(QStringLiteral("/api/public/traces"), QUrlQuery(QStringLiteral("fields=all")))
+                 .status,
+             400);
+}
+
+void TstServerReads::traceDetail_data()
+{
+    QTest::addColumn<QString>("id");
+    QTest::newRow("odd id") << kOddTrace;
+    QSqlQuery q = m_fx.sql(QStringLiteral(
+        "SELECT t.id FROM traces t WHERE EXISTS (SELECT 1 FROM scores s WHERE s.trace_id = t.id"
+        " AND s.data_type = 'NUMERIC') ORDER BY t.id LIMIT 3"));
+    while (q.next())
+        QTest::newRow(qPrintable(q.value(0).toString())) << q.value(0).toString();
+    QTest::newRow("without user") << QString(); // looked up in the test
+}
+
+void TstServerReads::traceDetail()
+{
+    QFETCH(QString, id);
+    if (id.isEmpty()) {
+        QSqlQuery q =
+            m_fx.sql(QStringLiteral("SELECT id FROM traces WHERE user_id IS NULL LIMIT 1"));
+        QVERIFY(q.next());
+        id = q.value(0).toString();
+    }
+    const Reply reply =
+        m_fx.get(QStringLiteral("/api/public/traces/") + ServerFixture::encoded(id));
+    QCOMPARE(reply.status, 200);
+    compareTrace(reply.json, id);
+    QVERIFY(reply.json.contains(QLatin1String("input")));
+
+    QSqlQuery obs = m_fx.sql(
+        QStringLiteral("SELECT id, type, model, input_tokens, output_tokens, total_tokens,"
+                       " input_cost_nanos, output_cost_nanos, total_cost_nanos, start_time,"
+                       " end_time, parent_observation_id FROM observations WHERE trace_id = ?"
+                       " ORDER BY start_time, id"),
+        {id});
+    const QJsonArray observations = reply.json.value(QLatin1String("observations")).toArray();
+    qsizetype i = 0;
+    while (obs.next()) {
+        QVERIFY(i < observations.size());
+        const QJsonObject o = observations[i++].toObject();
+        QCOMPARE(o.value(QLatin1String("id")).toString(), obs.value(0).toString());
+        QCOMPARE(o.value(QLatin1String("traceId")).toString(), id);
+        QCOMPARE(o.value(QLatin1String("type")).toString(), obs.value(1).toString());
+        QCOMPARE(o.value(QLatin1String("model")).toString(), obs.value(2).toString());
+        const QJsonObject usage = o.value(QLatin1String("usageDetails")).toObject();
+        QCOMPARE(usage.value(QLatin1String("input")).toInteger(), obs.value(3).toLongLong());
+        QCOMPARE(usage.value(QLatin1String("output")).toInteger(), obs.value(4).toLongLong());
+        QCOMPARE(usage.value(QLatin1String("total")).toInteger(), obs.value(5).toLongLong());
+        const QJsonObject cost = o.value(QLatin1String("costDetails")).toObject();
+        QVERIFY(near(cost.value(QLatin1String("input")).toDouble(), obs.value(6).toDouble() / 1e9));
+        QVERIFY(
+            near(cost.value(QLatin1String("output")).toDouble(), obs.value(7).toDouble() / 1e9));
+        QVERIFY(near(cost.value(QLatin1String("total")).toDouble(), obs.value(8).toDouble() / 1e9));
+        QVERIFY(near(o.value(QLatin1String("calculatedTotalCost")).toDouble(),
+                     obs.value(8).toDouble() / 1e9));
+        QCOMPARE(o.value(QLatin1String("startTime")).toString(),
+                 ServerFixture::iso(obs.value(9).toLongLong()));
+        if (obs.value(10).isNull()) {
+            QVERIFY(o.value(QLatin1String("endTime")).isNull());
+            QVERIFY(o.value(QLatin1String("latency")).isNull());
+        } else {
+            QCOMPARE(o.value(QLatin1String("latency")).toDouble(),
+                     static_cast<double>(obs.value(10).toLongLong() - obs.value(9).toLongLong()) /
+                         1000.0);
+        }
+        QCOMPARE(o.value(QLatin1String("parentObservationId")).toString(),
+                 obs.value(11).toString());
+    }
+    QCOMPARE(i, observations.size());
+
+    const QJsonArray scores = reply.json.value(QLatin1String("scores")).toArray();
+    for (const QJsonValue &value : scores) {
+        const QJsonObject s = value.toObject();
+        QCOMPARE(s.value(QLatin1String("traceId")).toString(), id);
+        QSqlQuery row = m_fx.sql(QStringLiteral("SELECT name, value, data_type, source FROM scores"
+                                                " WHERE id = ?"),
+                                 {s.value(QLatin1String("id")).toString()});
+        QVERIFY(row.next());
+        QCOMPARE(s.value(QLatin1String("name")).toString(), row.value(0).toString());
+        QCOMPARE(s.value(QLatin1String("dataType")).toString(), row.value(2).toString());
+        QCOMPARE(s.value(QLatin1String("source")).toString(), row.value(3).toString());
+        if (!row.value(1).isNull())
+            QCOMPARE(s.value(QLatin1String("value")).toDouble(), row.value(1).toDouble());
+    }
+    if (id == kOddTrace) {
+        QCOMPARE(reply.json.value(QLatin1String("input")).toString(), QStringLiteral("plain"));
+        QCOMPARE(reply.json.value(QLatin1String("output")).toString(),
+                 QStringLiteral("not json {"));
+        QCOMPARE(reply.json.value(QLatin1String("metadata"))
+                     .toObject()
+                     .value(QLatin1String("k"))
+                     .toInt(),
+                 1);
+        QCOMPARE(scores.size(), 1);
+        QCOMPARE(observations.size(), 2);
+    }
+}
+
+void TstServerReads::sessions_data()
+{
+    QTest::addColumn<QString>("query");
+    QTest::addColumn<QString>("where");
+    QTest::newRow("all") << QString() << QStringLiteral("1");
+    QTest::newRow("user alice") << QStringLiteral("userId=alice%40example.com")
+                                << QStringLiteral("t.user_id = 'alice@example.com'");
+    QTest::newRow("odd user") << QStringLiteral("userId=") + ServerFixture::encoded(kOddUser)
+                              << QStringLiteral("t.user_id = 'team/alpha/bob'");
+    QTest::newRow("staging") << QStringLiteral("environment=staging")
+                             << QStringLiteral("t.environment = 'staging'");
+    QTest::newRow("window")
+        << QStringLiteral("fromTimestamp=%1&toTimestamp=%2")
+               .arg(ServerFixture::iso(m_midMs), ServerFixture::iso(m_lateMs))
+        << QStringLiteral("t.ts >= %1 AND t.ts < %2").arg(m_midMs).arg(m_lateMs);
+    QTest::newRow("user alice + production + from")
+        << QStringLiteral("userId=alice%40example.com&environment=production&fromTimestamp=%1")
+               .arg(ServerFixture::iso(m_midMs))
+        << QStringLiteral("t.user_id = 'alice@example.com' AND t.environment = 'production'"
+                          " AND t.ts >= %1")
+               .arg(m_midMs);
+}
+
+void TstServerReads::sessions()
+{
+    QFETCH(QString, query);
+    QFETCH(QString, where);
+    // Independent figures: tokens and cost from the observation rows.
+    QSqlQuery q = m_fx.sql(
+        QStringLiteral(
+            "SELECT t.session_id, MIN(t.ts), MAX(t.ts), COUNT(*),"
+            " TOTAL((SELECT TOTAL(total_tokens) FROM observations o WHERE o.trace_id = t.id)),"
+            " TOTAL((SELECT TOTAL(total_cost_nanos) FROM observations o WHERE o.trace_id = t.id)),"
+            " group_concat(DISTINCT t.user_id)"
+            " FROM traces t WHERE t.session_id IS NOT NULL AND %1 GROUP BY t.session_id")
+            .arg(where));
+    QHash<QString, QJsonObject> want;
+    while (q.next()) {
+        QStringList users = q.value(6).toString().split(QLatin1Char(','), Qt::SkipEmptyParts);
+        users.sort();
+        want.insert(q.value(0).toString(),
+                    QJsonObject{{QLatin1String("first"), q.value(1).toLongLong()},
+                                {QLatin1String("last"), q.value(2).toLongLong()},
+                                {QLatin1String("count"), q.value(3).toLongLong()},
+                                {QLatin1String("tokens"), q.value(4).toLongLong()},
+                                {QLatin1String("cost"), q.value(5).toDouble()},
+                                {QLatin1String("users"), QJsonArray::fromStringList(users)}});
+    }
+    QVERIFY(!want.isEmpty());
+    const QStringList fields{QStringLiteral("createdAt"),  QStringLiteral("lastTraceAt"),
+                             QStringLiteral("traceCount"), QStringLiteral("totalTokens"),
+                             QStringLiteral("totalCost"),  QStringLiteral("id")};
+    for (const QString &field : fields) {
+        for (const bool descending : {true, false}) {
+            QUrlQuery params(query);
+            params.addQueryItem(
+                QStringLiteral("orderBy"),
+                field + (descending ? QStringLiteral(".desc") : QStringLiteral(".asc")));
+            const QJsonArray got = m_fx.fetchAll(QStringLiteral("/api/public/sessions"), params,
+                                                 want.size() > 60 ? 100 : 9);
+            QCOMPARE(got.size(), want.size());
+            QList<QJsonObject> sorted;
+            for (auto it = want.begin(); it != want.end(); ++it) {
+                QJsonObject o = it.value();
+                o.insert(QLatin1String("id"), it.key());
+                sorted.append(o);
+            }
+            const auto key = [&field](const QJsonObject &o) -> double {
+                if (field == QLatin1String("lastTraceAt"))
+                    return o.value(QLatin1String("last")).toDouble();
+                if (field == QLatin1String("traceCount"))
+                    return o.value(QLatin1String("count")).toDouble();
+                if (field == QLatin1String("totalTokens"))
+                    return o.value(QLatin1String("tokens")).toDouble();
+                if (field == QLatin1String("totalCost"))
+                    return o.value(QLatin1String("cost")).toDouble();
+                return o.value(QLatin1String("first")).toDouble();
+            };
+            std::sort(sorted.begin(), sorted.end(),
+                      [&](const QJsonObject &a, const QJsonObject &b) {
+                          const QByteArray ia = a.value(QLatin1String("id")).toString().toUtf8();
+                          const QByteArray ib = b.value(QLatin1String("id")).toString().toUtf8();
+                          if (field == QLatin1String("id"))
+                              return descending ? ib < ia : ia < ib;
+                          if (key(a) != key(b))
+                              return descending ? key(a) > key(b) : key(a) < key(b);
+                          return ia < ib;
+                      });
+            for (qsizetype i = 0; i < got.size(); ++i) {
+                const QJsonObject s = got[i].toObject();
+                const QJsonObject &e = sorted[i];
+                QCOMPARE(s.value(QLatin1String("id")).toString(),
+                         e.value(QLatin1String("id")).toString());
+                QCOMPARE(s.value(QLatin1String("createdAt")).toString(),
+                         ServerFixture::iso(e.value(QLatin1String("first")).toInteger()));
+                QCOMPARE(s.value(QLatin1String("firstTraceAt")).toString(),
+                         ServerFixture::iso(e.value(QLatin1String("first")).toInteger()));
+                QCOMPARE(s.value(QLatin1String("lastTraceAt")).toString(),
+                         ServerFixture::iso(e.value(QLatin1String("last")).toInteger()));
+                QCOMPARE(s.value(QLatin1String("traceCount")).toInteger(),
+                         e.value(QLatin1String("count")).toInteger());
+                QCOMPARE(s.value(QLatin1String("totalTokens")).toInteger(),
+                         e.value(QLatin1String("tokens")).toInteger());
+                QVERIFY(near(s.value(QLatin1String("totalCost")).toDouble(),
+                             e.value(QLatin1String("cost")).toDouble() / 1e9));
+                QCOMPARE(s.value(QLatin1String("userIds")).toArray(),
+                         e.value(QLatin1String("users")).toArray());
+                QVERIFY(!s.value(QLatin1String("environment")).toString().isEmpty());
+            }
+        }
+    }
+}
+
+void TstServerReads::sessionDetail()
+{
+    const Reply reply =
+        m_fx.get(QStringLiteral("/api/public/sessions/") + ServerFixture::encoded(kOddSession));
+    QCOMPARE(reply.status, 200);
+    QCOMPARE(reply.json.value(QLatin1String("id")).toString(), kOddSession);
+    QCOMPARE(reply.json.value(QLatin1String("userIds")).toArray(), QJsonArray{kOddUser});
+    QCOMPARE(idsOf(reply.json.value(QLatin1String("traces")).toArray()), QStringList{kOddTrace});
+
+    // The session with the most traces: its traces oldest first, figures as the list says.
+    QSqlQuery q = m_fx.sql(QStringLiteral(
+        "SELECT session_id FROM traces WHERE session_id IS NOT NULL GROUP BY session_id"
+        " ORDER BY COUNT(*) DESC, session_id LIMIT 1"));
+    QVERIFY(q.next());
+    const QString id = q.value(0).toString();
+    const Reply big =
+        m_fx.get(QStringLiteral("/api/public/sessions/") + ServerFixture::encoded(id));
+    QCOMPARE(big.status, 200);
+    QSqlQuery traces = m_fx.sql(
+        QStringLiteral("SELECT id FROM traces WHERE session_id = ? ORDER BY ts, id"), {id});
+    QStringList want;
+    while (traces.next())
+        want.append(traces.value(0).toString());
+    QVERIFY(want.size() > 1);
+    const QJsonArray got = big.json.value(QLatin1String("traces")).toArray();
+    QCOMPARE(idsOf(got), want);
+    QCOMPARE(big.json.value(QLatin1String("traceCount")).toInteger(), want.size());
+    for (const QJsonValue &trace : got)
+        compareTrace(trace.toObject(), trace.toObject().value(QLatin1String("id")).toString());
+}
+
+void TstServerReads::scores_data()
+{
+    QTest::addColumn<QString>("query");
+    QTest::addColumn<QString>("where");
+    QTest::addColumn<int>("minimum");
+    QTest::newRow("all") << QString() << QStringLiteral("1") << 500;
+    QTest::newRow("user") << QStringLiteral("userId=alice%40example.com")
+                          << QStringLiteral("s.trace_id IN (SELECT id FROM traces WHERE user_id ="
+                                            " 'alice@example.com')")
+                          << 5;
+    QTest::newRow("trace") << QStringLiteral("traceId=") + ServerFixture::encoded(kOddTrace)
+                           << QStringLiteral("s.trace_id = 'tr/odd id Ω?#%'") << 1;
+    QTest::newRow("session (own and its traces')")
+        << QStringLiteral("sessionId=") + ServerFixture::encoded(kOddSession)
+        << QStringLiteral("s.id IN ('sc/odd 1', 'sc/odd 2')") << 2;
+    QTest::newRow("name") << QStringLiteral("name=accuracy")
+                          << QStringLiteral("s.name = 'accuracy'") << 10;
+    QTest::newRow("source") << QStringLiteral("source=ANNOTATION")
+                            << QStringLiteral("s.source = 'ANNOTATION'") << 10;
+    QTest::newRow("dataType") << QStringLiteral("dataType=CATEGORICAL")
+                              << QStringLiteral("s.data_type = 'CATEGORICAL'") << 10;
+    QTest::newRow("staging + numeric")
+        << QStringLiteral("environment=staging&dataType=NUMERIC")
+        << QStringLiteral("s.environment = 'staging' AND s.data_type = 'NUMERIC'") << 1;
+    QTest::newRow("window") << QStringLiteral("fromTimestamp=%1&toTimestamp=%2")
+                                   .arg(ServerFixture::iso(m_midMs), ServerFixture::iso(m_lateMs))
+                            << QStringLiteral("s.ts >= %1 AND s.ts < %2").arg(m_midMs).arg(m_lateMs)
+                            << 50;
+}
+
+void TstServerReads::scores()
+{
+    QFETCH(QString, query);
+    QFETCH(QString, where);
+    QFETCH(int, minimum);
+    QSqlQuery q = m_fx.sql(
+        QStringLiteral("SELECT s.id, (SELECT user_id FROM traces WHERE id = s.trace_id), s.value,"
+                       " s.data_type FROM scores s WHERE %1 ORDER BY s.ts DESC, s.id")
+            .arg(where));
+    QStringList want;
+    QStringList users;
+    while (q.next()) {
+        want.append(q.value(0).toString());
+        users.append(q.value(1).toString());
+    }
+    QVERIFY2(want.size() >= minimum, qPrintable(QString::number(want.size())));
+    const QJsonArray got =
+        m_fx.fetchAll(QStringLiteral("/api/public/v2/scores"), QUrlQuery(query), 100);
+    QCOMPARE(idsOf(got), want);
+    for (qsizetype i = 0; i < got.size(); ++i) {
+        QCOMPARE(got[i]
+                     .toObject()
+                     .value(QLatin1String("trace"))
+                     .toObject()
+                     .value(QLatin1String("userId"))
+                     .toString(),
+                 users[i]);
+    }
+}
+
+void TstServerReads::dailyMetrics_data()
+{
+    QTest::addColumn<QString>("query");
+    QTest::addColumn<QString>("where");
+    QTest::newRow("all") << QString() << QStringLiteral("1");
+    QTest::newRow("user") << QStringLiteral("userId=alice%40example.com")
+                          << QStringLiteral("t.user_id = 'alice@example.com'");
+    QTest::newRow("trace name + staging")
+        << QStringLiteral("traceName=chat-completion&environment=staging")
+        << QStringLiteral("t.name = 'chat-completion' AND t.environment = 'staging'");
+    QTest::newRow("tags") << QStringLiteral("tags=chat&tags=web")
+                          << QStringLiteral("t.tags LIKE '%\"chat\"%' AND t.tags LIKE '%\"web\"%'");
+    QTest::newRow("window")
+        << QStringLiteral("fromTimestamp=%1&toTimestamp=%2")
+               .arg(ServerFixture::iso(m_midMs), ServerFixture::iso(m_lateMs))
+        << QStringLiteral("t.ts >= %1 AND t.ts < %2").arg(m_midMs).arg(m_lateMs);
+}
+
+void TstServerReads::dailyMetrics()
+{
+    QFETCH(QString, query);
+    QFETCH(QString, where);
+    QSqlQuery days = m_fx.sql(
+        QStringLiteral(
+            "SELECT date(t.ts / 1000, 'unixepoch'), COUNT(*),"
+            " TOTAL((SELECT COUNT(*) FROM observations o WHERE o.trace_id = t.id)),"
+            " TOTAL((SELECT TOTAL(total_cost_nanos) FROM observations o WHERE o.trace_id = t.id))"
+            " FROM traces t WHERE %1 GROUP BY 1 ORDER BY 1 DESC")
+            .arg(where));
+    QList<QJsonObject> want;
+    while (days.next()) {
+        want.append(QJsonObject{{QLatin1String("date"), days.value(0).toString()},
+                                {QLatin1String("countTraces"), days.value(1).toLongLong()},
+                                {QLatin1String("countObservations"), days.value(2).toLongLong()},
+                                {QLatin1String("cost"), days.value(3).toDouble()}});
+    }
+    QVERIFY(!want.isEmpty());
+    const QJsonArray got = m_fx.fetchAll(QStringLiteral("/api/public/metrics/daily"),
+                                         QUrlQuery(query), 11, QStringLiteral("date"));
+    QCOMPARE(got.size(), want.size());
+    QSqlQuery usage = m_fx.sql(
+        QStringLiteral("SELECT date(t.ts / 1000, 'unixepoch'), o.model, TOTAL(o.input_tokens),"
+                       " TOTAL(o.output_tokens), TOTAL(o.total_tokens), COUNT(*),"
+                       " COUNT(DISTINCT t.id), TOTAL(o.total_cost_nanos) FROM observations o"
+                       " JOIN traces t ON t.id = o.trace_id WHERE o.model IS NOT NULL AND %1"
+                       " GROUP BY 1, 2 ORDER BY 1, 2")
+            .arg(where));
+    QHash<QString, QJsonArray> usageByDay;
+    while (usage.next()) {
+        usageByDay[usage.value(0).toString()].append(
+            QJsonObject{{QLatin1String("model"), usage.value(1).toString()},
+                        {QLatin1String("inputUsage"), usage.value(2).toLongLong()},
+                        {QLatin1String("outputUsage"), usage.value(3).toLongLong()},
+                        {QLatin1String("totalUsage"), usage.value(4).toLongLong()},
+                        {QLatin1String("countObservations"), usage.value(5).toLongLong()},
+                        {QLatin1String("countTraces"), usage.value(6).toLongLong()},
+                        {QLatin1String("totalCost"), usage.value(7).toDouble() / 1e9}});
+    }
+    for (qsizetype i = 0; i < got.size(); ++i) {
+        const QJsonObject day = got[i].toObject();
+        const QString date = want[i].value(QLatin1String("date")).toString();
+        QCOMPARE(day.value(QLatin1String("date")).toString(), date);
+        QCOMPARE(day.value(QLatin1String("countTraces")).toInteger(),
+                 want[i].value(QLatin1String("countTraces")).toInteger());
+        QCOMPARE(day.value(QLatin1String("countObservations")).toInteger(),
+                 want[i].value(QLatin1String("countObservations")).toInteger());
+        QVERIFY(near(day.value(QLatin1String("totalCost")).toDouble(),
+                     want[i].value(QLatin1String("cost")).toDouble() / 1e9));
+        const QJsonArray models = day.value(QLatin1String("usage")).toArray();
+        const QJsonArray expectedModels = usageByDay.value(date);
+        QCOMPARE(models.size(), expectedModels.size());
+        for (qsizetype m = 0; m < models.size(); ++m) {
+            const QJsonObject a = models[m].toObject();
+            const QJsonObject e = expectedModels[m].toObject();
+            for (const char *key : {"model", "inputUsage", "outputUsage", "totalUsage",
+                                    "countObservations", "countTraces"})
+                QCOMPARE(a.value(QLatin1String(key)), e.value(QLatin1String(key)));
+            QVERIFY(near(a.value(QLatin1String("totalCost")).toDouble(),
+                         e.value(QLatin1String("totalCost")).toDouble()));
+        }
+    }
+}
+
+void TstServerReads::singleUserEndpoint()
+{
+    // The inserted trace counts for its user like every other one.
+    const Reply reply =
+        m_fx.get(QStringLiteral("/api/public/users/") + ServerFixture::encoded(kOddUser));
+    QCOMPARE(reply.status, 200);
+    QCOMPARE(
+        reply.json.value(QLatin1String("totalTraces")).toInteger(),
+        m_fx.scalar(QStringLiteral("SELECT COUNT(*) FROM traces WHERE user_id = ?"), {kOddUser}));
+    QCOMPARE(reply.json.value(QLatin1String("totalObservations")).toInteger(),
+             m_fx.scalar(QStringLiteral("SELECT COUNT(*) FROM observations o JOIN traces t ON"
+                                        " t.id = o.trace_id WHERE t.user_id = ?"),
+                         {kOddUser}));
+    QUrlQuery staging(QStringLiteral("environment=staging&fromTimestamp=") +
+                      ServerFixture::iso(m_midMs));
+    const Reply ranged = m_fx.get(QStringLiteral("/api/public/users/alice%40example.com"), staging);
+    QCOMPARE(ranged.status, 200);
+    QCOMPARE(
+        ranged.json.value(QLatin1String("totalTraces")).toInteger(),
+        m_fx.scalar(QStringLiteral("SELECT COUNT(*) FROM traces WHERE user_id ="
+                                   " 'alice@example.com' AND environment = 'staging' AND ts >= ?"),
+                    {m_midMs}));
+}
+
+void TstServerReads::notFound()
+{
+    for (const QString &path : {QStringLiteral("/api/public/traces/no-such-trace"),
+                                QStringLiteral("/api/public/traces/") +
+                                    ServerFixture::encoded(kOddTrace + QStringLiteral("x")),
+                                QStringLiteral("/api/public/sessions/no%2Fsuch"),
+                                QStringLiteral("/api/public/users/nobody%20at%20all"),
+                                QStringLiteral("/api/public/traces/a/b")}) {
+        const Reply reply = m_fx.get(path);
+        QCOMPARE(reply.status, 404);
+        QCOMPARE(reply.json.value(QLatin1String("code")).toString(), QStringLiteral("not_found"));
+    }
+}
+
+QTEST_GUILESS_MAIN(TstServerReads)
+#include "tst_serverreads.moc"
