@@ -37,6 +37,13 @@ void JsonReader::fail(QLatin1String key, const QString &what)
                       .arg(m_path, m_path.isEmpty() ? QString() : QStringLiteral("."), key, what);
 }
 
+void JsonReader::failNested(QLatin1String key, const QString &rest)
+{
+    if (m_error.isEmpty())
+        m_error = QStringLiteral("%1%2%3%4")
+                      .arg(m_path, m_path.isEmpty() ? QString() : QStringLiteral("."), key, rest);
+}
+
 std::optional<QJsonValue> JsonReader::field(QLatin1String key, bool required)
 {
     if (!m_error.isEmpty())
@@ -136,6 +143,62 @@ void JsonReader::optionalStringList(QLatin1String key, QStringList *out)
                 key,
                 QStringLiteral("[%1] expected a string, got %2").arg(i).arg(typeName(array.at(i))));
         out->append(array.at(i).toString());
+    }
+}
+
+void JsonReader::optionalInteger(QLatin1String key, std::optional<qint64> *out)
+{
+    const auto value = field(key, false);
+    if (!value || value->isNull())
+        return out->reset();
+    qint64 v = 0;
+    integer(key, &v);
+    if (ok())
+        *out = v;
+}
+
+void JsonReader::optionalDateTime(QLatin1String key, QDateTime *out)
+{
+    const auto value = field(key, false);
+    if (!value || value->isNull()) {
+        *out = QDateTime();
+        return;
+    }
+    dateTime(key, out);
+}
+
+void JsonReader::anyValue(QLatin1String key, QJsonValue *out)
+{
+    const auto value = field(key, false);
+    *out = value ? *value : QJsonValue(QJsonValue::Undefined);
+}
+
+void JsonReader::optionalObject(QLatin1String key, QJsonObject *out)
+{
+    const auto value = field(key, false);
+    if (!value || value->isNull()) {
+        *out = QJsonObject();
+        return;
+    }
+    if (!value->isObject())
+        return fail(key, QStringLiteral("expected an object, got %1").arg(typeName(*value)));
+    *out = value->toObject();
+}
+
+void JsonReader::numberMap(QLatin1String key, QHash<QString, double> *out)
+{
+    out->clear();
+    QJsonObject object;
+    optionalObject(key, &object);
+    if (!ok())
+        return;
+    for (auto it = object.constBegin(); it != object.constEnd(); ++it) {
+        if (it->isNull())
+            continue;
+        if (!it->isDouble())
+            return fail(key, QStringLiteral(".%1 expected a number, got %2")
+                                 .arg(it.key(), typeName(it.value())));
+        out->insert(it.key(), it->toDouble());
     }
 }
 

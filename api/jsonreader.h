@@ -2,6 +2,8 @@
 #pragma once
 
 #include <QDateTime>
+#include <QHash>
+#include <QJsonArray>
 #include <QJsonObject>
 #include <QString>
 #include <QStringList>
@@ -27,6 +29,49 @@ public:
     void optionalNumber(QLatin1String key, std::optional<double> *out); ///< null → empty
     void dateTime(QLatin1String key, QDateTime *out);
     void optionalStringList(QLatin1String key, QStringList *out);
+    void optionalInteger(QLatin1String key, std::optional<qint64> *out); ///< null → empty
+    void optionalDateTime(QLatin1String key, QDateTime *out); ///< null or absent → invalid
+    void anyValue(QLatin1String key, QJsonValue *out);        ///< any JSON; absent → undefined
+    void optionalObject(QLatin1String key, QJsonObject *out); ///< null or absent → empty
+    /// An object of numbers (usageDetails, costDetails); null or absent → empty.
+    void numberMap(QLatin1String key, QHash<QString, double> *out);
+    /// A required (or, if !required, null/absent → empty) array of objects, each decoded by
+    /// T::fromJson; errors name the element ("observations[2].startTime: missing").
+    template<typename T> void objectList(QLatin1String key, QList<T> *out, bool required = true)
+    {
+        const auto value = field(key, required);
+        out->clear();
+        if (!value || (!required && value->isNull()))
+            return;
+        if (!value->isArray())
+            return fail(key, QStringLiteral("expected an array"));
+        const QJsonArray array = value->toArray();
+        out->reserve(array.size());
+        for (qsizetype i = 0; i < array.size(); ++i) {
+            const QString element = QStringLiteral("[%1]").arg(i);
+            if (!array.at(i).isObject())
+                return fail(key, element + QStringLiteral(" expected an object"));
+            QString inner;
+            auto item = T::fromJson(array.at(i).toObject(), &inner);
+            if (!item)
+                return failNested(key, element + QLatin1Char('.') + inner);
+            out->append(std::move(*item));
+        }
+    }
+    /// A required object decoded by T::fromJson.
+    template<typename T> void object(QLatin1String key, T *out)
+    {
+        const auto value = field(key, true);
+        if (!value)
+            return;
+        if (!value->isObject())
+            return fail(key, QStringLiteral("expected an object"));
+        QString inner;
+        auto item = T::fromJson(value->toObject(), &inner);
+        if (!item)
+            return failNested(key, QLatin1Char('.') + inner);
+        *out = std::move(*item);
+    }
 
     [[nodiscard]] bool ok() const { return m_error.isEmpty(); }
     [[nodiscard]] QString error() const { return m_error; }
@@ -36,6 +81,7 @@ public:
 private:
     [[nodiscard]] std::optional<QJsonValue> field(QLatin1String key, bool required);
     void fail(QLatin1String key, const QString &what);
+    void failNested(QLatin1String key, const QString &rest);
 
     QJsonObject m_object;
     QString m_path;

@@ -25,3 +25,14 @@ struct UsersQuery
     }
     friend bool operator==(const UsersQuery &, const UsersQuery &) = default;
 };
+
+/// Parameters of GET /api/public/users/{userId}: the range the aggregates cover.
+struct UserScope
+{
+    QDateTime from;           ///< inclusive; invalid = unbounded
+    QDateTime to;             ///< exclusive; invalid = unbounded
+    QStringList environments; ///< empty = all
+
+    [[nodiscard]] QUrlQuery toUrlQuery() const;
+    friend bool operator==(const UserScope &, const UserScope &) = default;
+};

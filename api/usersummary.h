@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include "api/page.h"
+
 #include <QDateTime>
 #include <QJsonObject>
 #include <QList>
@@ -28,22 +30,4 @@ struct UserSummary
 
     [[nodiscard]] static std::optional<UserSummary> fromJson(const QJsonObject &json,
                                                              QString *error);
-};
-
-/// The `meta` object of a paged response.
-struct PageMeta
-{
-    int page = 1;
-    int limit = 0;
-    qint64 totalItems = 0;
-    int totalPages = 0;
-
-    [[nodiscard]] static std::optional<PageMeta> fromJson(const QJsonObject &json, QString *error);
-};
-
-/// One page of a paged endpoint.
-template<typename T> struct Page
-{
-    QList<T> items;
-    PageMeta meta;
 };
