@@ -60,7 +60,8 @@ void UserListModel::reload()
     beginResetModel();
     m_rows.clear();
     m_ids.clear();
-    m_pagesLoaded = 0;
+    m_covered = 0;
+    m_answered = false;
     m_totalCount = 0;
     m_errorString.clear();
     endResetModel();
@@ -70,40 +71,49 @@ void UserListModel::reload()
         Q_EMIT errorStringChanged();
     setLoaded(false);
     if (m_client)
-        requestPage(1);
+        requestNext();
     else
         setLoading(false);
 }
 
-void UserListModel::requestPage(int page)
+void UserListModel::requestNext()
 {
     if (!m_client)
         return;
     m_request.cancel(); // one request at a time: its answer decides what comes next
     UsersQuery q = m_query;
-    q.page = page;
-    q.limit = m_pageSize;
+    // A small first page draws fast; later pages are large so that scrolling through
+    // 100k users takes a hundred requests, not a thousand. The page containing the first
+    // row not yet received is asked for; rows received twice are dropped on arrival.
+    q.limit = m_covered == 0 ? m_pageSize : m_bulkPageSize;
+    q.page = int(m_covered / q.limit) + 1;
+    const int page = q.page;
+    const int limit = q.limit;
     setLoading(true);
-    m_request = m_client->users(q, this, [this, page](const ApiResult<Page<UserSummary>> &result) {
-        m_request = {};
-        setLoading(false);
-        if (!result.ok()) {
-            setErrorString(result.error().message);
-            setLoaded(true);
-            return;
-        }
-        setErrorString({});
-        Page<UserSummary> received = result.value();
-        received.meta.page = page;
-        appendPage(received);
-    });
+    m_request =
+        m_client->users(q, this, [this, page, limit](const ApiResult<Page<UserSummary>> &result) {
+            m_request = {};
+            setLoading(false);
+            if (!result.ok()) {
+                setErrorString(result.error().message);
+                setLoaded(true);
+                return;
+            }
+            setErrorString({});
+            Page<UserSummary> received = result.value();
+            received.meta.page = page;
+            received.meta.limit = limit;
+            appendPage(received);
+        });
 }
 
 void UserListModel::appendPage(const Page<UserSummary> &page)
 {
     // State first: views (and QAbstractItemModelTester) call canFetchMore()/fetchMore()
     // from inside endInsertRows(), and must see this page as loaded already.
-    m_pagesLoaded = std::max(m_pagesLoaded, page.meta.page);
+    m_covered =
+        std::max(m_covered, qint64(page.meta.page - 1) * page.meta.limit + page.items.size());
+    m_answered = true;
     const bool totalChanged = m_totalCount != page.meta.totalItems;
     m_totalCount = page.meta.totalItems;
 
@@ -272,15 +282,15 @@ bool UserListModel::canFetchMore(const QModelIndex &parent) const
 {
     if (parent.isValid() || !m_client || m_loading || !m_errorString.isEmpty())
         return false;
-    if (m_singlePage && m_pagesLoaded > 0)
-        return false;
-    return m_pagesLoaded == 0 || m_rows.size() < m_totalCount;
+    if (!m_answered)
+        return true;
+    return !m_singlePage && m_covered < m_totalCount;
 }
 
 void UserListModel::fetchMore(const QModelIndex &parent)
 {
     if (canFetchMore(parent))
-        requestPage(m_pagesLoaded + 1);
+        requestNext();
 }
 
 void UserListModel::sort(int column, Qt::SortOrder order)

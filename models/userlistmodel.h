@@ -60,9 +60,11 @@ public:
     /// Drops all rows and loads page 1 of the current query again.
     void reload();
 
-    /// Rows per request (1…1000; default 100). Takes effect on the next request.
+    /// Rows of the first request (1…1000; default 100), drawn as soon as they arrive.
     void setPageSize(int rows) { m_pageSize = std::clamp(rows, 1, 1000); }
     [[nodiscard]] int pageSize() const { return m_pageSize; }
+    /// Rows of each later request (1…1000; default 1000, the API's maximum for /users).
+    void setBulkPageSize(int rows) { m_bulkPageSize = std::clamp(rows, 1, 1000); }
     /// No more pages after the first (a top-N list).
     void setSinglePage(bool single) { m_singlePage = single; }
 
@@ -98,7 +100,7 @@ Q_SIGNALS:
     void queryChanged();
 
 private:
-    void requestPage(int page);
+    void requestNext();
     void setErrorString(const QString &error);
     void setLoaded(bool loaded);
     void setLoading(bool loading);
@@ -108,8 +110,10 @@ private:
     QList<UserSummary> m_rows;
     QSet<QString> m_ids; // rows shift while paging if data arrives; never list a user twice
     RequestHandle m_request;
-    int m_pagesLoaded = 0;
+    qint64 m_covered = 0; // rows of the server's order received, from the first on
+    bool m_answered = false;
     int m_pageSize = 100;
+    int m_bulkPageSize = 1000;
     qint64 m_totalCount = 0;
     bool m_loaded = false;
     bool m_loading = false;

@@ -27,8 +27,8 @@ public Q_SLOTS:
         engine->addImportPath(QStringLiteral("qrc:/"));
         QString error;
         xeroml::server::DemoOptions demo;
-        demo.users = 300;
-        demo.traces = 5000;
+        demo.users = 4000;
+        demo.traces = 16000;
         demo.seed = 5;
         if (!m_server.start(demo, &error))
             qFatal("cannot start the local server: %s", qPrintable(error));
