@@ -653,6 +653,7 @@ bool DemoGenerator::run(const DemoOptions &options,
         return fail(error);
     }
     m_store.analyze();
+    m_store.invalidateColumns();
     if (progress)
         progress(total, total);
     const double seconds = static_cast<double>(timer.elapsed()) / 1000.0;

@@ -326,6 +326,8 @@ bool LocalServer::listen(const QHostAddress &address, quint16 port, QString *err
         *error = QStringLiteral("the store is not open");
         return false;
     }
+    // Builds the in-memory trace columns now rather than on the first /users request.
+    (void)d->store.columns();
     d->port = d->http->listen(address, port);
     if (d->port == 0) {
         const auto servers = d->http->servers();

@@ -304,7 +304,62 @@ void Store::analyze()
         qCWarning(lcServer) << "checkpoint failed:" << error;
 }
 
+const TraceColumns *Store::columns() const
+{
+    QString error;
+    if (!m_columns.refreshIfStale(m_db, &error)) {
+        qCWarning(lcServer) << "loading trace columns failed:" << error;
+        return nullptr;
+    }
+    return m_columns.isLoaded() ? &m_columns : nullptr;
+}
+
+void Store::invalidateColumns()
+{
+    m_columns = TraceColumns();
+}
+
+void Store::traceChanged(qint64 rowid)
+{
+    if (!m_columns.isLoaded())
+        return; // loaded whole on next use
+    QSqlQuery query(m_db);
+    query.prepare(QStringLiteral(
+        "SELECT user_id, ts, environment, session_id, observation_count, input_tokens,"
+        " output_tokens, total_tokens, total_cost_nanos, score_sum, score_count FROM traces"
+        " WHERE rowid = ?"));
+    query.addBindValue(rowid);
+    if (!query.exec()) {
+        invalidateColumns();
+        return;
+    }
+    if (!query.next()) {
+        m_columns.remove(rowid);
+        return;
+    }
+    TraceColumns::Row row;
+    row.userId = query.value(0).toString();
+    row.ts = query.value(1).toLongLong();
+    row.environment = query.value(2).toString();
+    row.sessionId = query.value(3).toString();
+    row.observationCount = query.value(4).toLongLong();
+    row.inputTokens = query.value(5).toLongLong();
+    row.outputTokens = query.value(6).toLongLong();
+    row.totalTokens = query.value(7).toLongLong();
+    row.costNanos = query.value(8).toLongLong();
+    row.scoreSum = query.value(9).toDouble();
+    row.scoreCount = query.value(10).toLongLong();
+    m_columns.upsert(rowid, row);
+}
+
 std::optional<UsersPage> Store::users(const UsersRequest &request, QString *error) const
+{
+    if (const TraceColumns *columns = this->columns())
+        return columns->users(request);
+    return usersSql(request, error);
+}
+
+std::optional<UsersPage> Store::usersSql(const UsersRequest &request, QString *error) const
 {
     QString where = QStringLiteral("user_id IS NOT NULL");
     QVariantList binds;

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include "server/tracecolumns.h"
 #include "server/usersrequest.h"
 
 #include <QSqlDatabase>
@@ -34,8 +35,20 @@ public:
     [[nodiscard]] QString metaValue(const QString &key) const;
     [[nodiscard]] bool setMetaValue(const QString &key, const QString &value, QString *error);
 
-    /// One page of user summaries (API.md UserSummary objects).
+    /// One page of user summaries (API.md UserSummary objects), from the in-memory trace
+    /// columns (reloaded first when another connection has written) or, failing that, SQL.
     [[nodiscard]] std::optional<UsersPage> users(const UsersRequest &request, QString *error) const;
+    /// The same page computed by one GROUP BY over the traces table (reference and fallback).
+    [[nodiscard]] std::optional<UsersPage> usersSql(const UsersRequest &request,
+                                                    QString *error) const;
+    /// The up-to-date trace columns, or nullptr when they cannot serve (load failed).
+    [[nodiscard]] const TraceColumns *columns() const;
+
+    /// Writers in this process call this after inserting or updating a trace row (including
+    /// its aggregate columns), once committed; the columns then stay equal to the table.
+    void traceChanged(qint64 rowid);
+    /// After bulk writes: the columns are rebuilt on next use.
+    void invalidateColumns();
 
     /// Drops / recreates the secondary indexes around a bulk load into an empty store
     /// (call both inside the load's transaction).
@@ -54,6 +67,7 @@ private:
 
     QString m_connectionName;
     QSqlDatabase m_db;
+    mutable TraceColumns m_columns;
 };
 
 } // namespace xeroml::server
