@@ -26,6 +26,27 @@ QString count(qint64 value)
     return numberLocale().toString(value);
 }
 
+QString compactCount(qint64 value)
+{
+    const double magnitude = std::abs(double(value));
+    if (magnitude < 1000)
+        return QString::number(value);
+    static constexpr struct
+    {
+        double scale;
+        char suffix;
+    } units[] = {{1e12, 'T'}, {1e9, 'B'}, {1e6, 'M'}, {1e3, 'K'}};
+    for (const auto &unit : units) {
+        if (magnitude >= unit.scale) {
+            const double scaled = double(value) / unit.scale;
+            // Three significant digits: 1.23M, 12.3M, 123M.
+            const int decimals = std::abs(scaled) >= 100 ? 0 : (std::abs(scaled) >= 10 ? 1 : 2);
+            return numberLocale().toString(scaled, 'f', decimals) + QLatin1Char(unit.suffix);
+        }
+    }
+    return QString::number(value);
+}
+
 QString cost(double usd)
 {
     const QLocale locale = numberLocale();

@@ -11,6 +11,8 @@ namespace Format {
 
 /// 1234567 → "1,234,567" (the locale's group separator; never the bare C locale).
 [[nodiscard]] QString count(qint64 value);
+/// Short form for tiles and axes: 950 → "950", 12,345 → "12.3K", 95,586,367 → "95.6M".
+[[nodiscard]] QString compactCount(qint64 value);
 /// USD with sensible decimals: "$0", "$0.0042", "$0.37", "$12.40", "$1,234".
 [[nodiscard]] QString cost(double usd);
 /// An average score with two decimals, or "–" when there is none.

@@ -50,6 +50,8 @@ UsersPageController::UsersPageController(QObject *parent)
     m_searchDebounce.setInterval(kSearchDebounceMs);
     connect(&m_searchDebounce, &QTimer::timeout, this, &UsersPageController::applyQuery);
     connect(&m_timeRange, &TimeRange::changed, this, &UsersPageController::applyQuery);
+    connect(&m_summary, &UsersSummary::environmentsChanged, this,
+            &UsersPageController::environmentChanged);
 
     connect(&m_model, &UserListModel::queryChanged, this, &UsersPageController::sortChanged);
     connect(&m_model, &UserListModel::loadingChanged, this, &UsersPageController::loadingChanged);
@@ -81,6 +83,8 @@ void UsersPageController::setClient(ApiClient *client)
     applyQuery();
     m_model.setClient(client);
     m_top.setClient(client);
+    m_summary.load(client, m_model.query());
+    m_summary.loadEnvironments(client);
     Q_EMIT clientChanged();
 }
 
@@ -91,7 +95,11 @@ void UsersPageController::applyQuery()
     q.search = m_search.trimmed();
     q.from = m_timeRange.from(now);
     q.to = m_timeRange.to();
+    q.environments = m_environment.isEmpty() ? QStringList() : QStringList{m_environment};
+    const bool changed = !(q == m_model.query());
     m_model.setQuery(q);
+    if (changed && m_model.client())
+        m_summary.load(m_model.client(), q);
 
     const int column = sortColumn();
     UsersQuery top = q;
@@ -113,6 +121,31 @@ void UsersPageController::setSearch(const QString &search)
     m_search = search;
     Q_EMIT searchChanged();
     m_searchDebounce.start();
+}
+
+void UsersPageController::setEnvironment(const QString &environment)
+{
+    if (m_environment == environment)
+        return;
+    m_environment = environment;
+    Q_EMIT environmentChanged();
+    applyQuery();
+}
+
+QStringList UsersPageController::environmentChoices() const
+{
+    return QStringList{tr("All environments")} + m_summary.environments();
+}
+
+int UsersPageController::environmentIndex() const
+{
+    return m_environment.isEmpty() ? 0 : int(environmentChoices().indexOf(m_environment));
+}
+
+void UsersPageController::setEnvironmentIndex(int index)
+{
+    if (index >= 0 && index < environmentChoices().size())
+        setEnvironment(index == 0 ? QString() : environmentChoices().at(index));
 }
 
 void UsersPageController::sortBy(int column)
@@ -141,7 +174,9 @@ void UsersPageController::refresh()
     if (m_model.query() == before) {
         m_model.reload();
         m_top.reload();
+        m_summary.load(m_model.client(), m_model.query());
     }
+    m_summary.loadEnvironments(m_model.client());
 }
 
 void UsersPageController::fetchMore()

@@ -4,6 +4,7 @@
 #include "models/userlistmodel.h"
 #include "views/columnstate.h"
 #include "views/timerange.h"
+#include "views/userssummary.h"
 
 #include <QItemSelectionModel>
 #include <QObject>
@@ -30,6 +31,14 @@ class UsersPageController : public QObject
     Q_PROPERTY(ColumnState *columns READ columns CONSTANT)
     /// The time window of every figure on the page.
     Q_PROPERTY(TimeRange *timeRange READ timeRange CONSTANT)
+    /// The one environment shown; empty = all.
+    Q_PROPERTY(QString environment READ environment WRITE setEnvironment NOTIFY environmentChanged)
+    /// "All environments" followed by every environment with traces; and which is chosen.
+    Q_PROPERTY(QStringList environmentChoices READ environmentChoices NOTIFY environmentChanged)
+    Q_PROPERTY(int environmentIndex READ environmentIndex WRITE setEnvironmentIndex NOTIFY
+                   environmentChanged)
+    /// Totals over every matching user, and the environments to choose from.
+    Q_PROPERTY(UsersSummary *summary READ summary CONSTANT)
     /// Column the table is sorted by, and its direction (remembered across restarts).
     Q_PROPERTY(int sortColumn READ sortColumn NOTIFY sortChanged)
     Q_PROPERTY(bool sortDescending READ sortDescending NOTIFY sortChanged)
@@ -60,6 +69,12 @@ public:
     [[nodiscard]] int currentRow() const;
     [[nodiscard]] ColumnState *columns() { return &m_columns; }
     [[nodiscard]] TimeRange *timeRange() { return &m_timeRange; }
+    [[nodiscard]] QString environment() const { return m_environment; }
+    void setEnvironment(const QString &environment);
+    [[nodiscard]] QStringList environmentChoices() const;
+    [[nodiscard]] int environmentIndex() const;
+    void setEnvironmentIndex(int index);
+    [[nodiscard]] UsersSummary *summary() { return &m_summary; }
     [[nodiscard]] int sortColumn() const;
     [[nodiscard]] bool sortDescending() const { return m_model.query().descending; }
     [[nodiscard]] QString search() const { return m_search; }
@@ -103,6 +118,7 @@ public:
 
 Q_SIGNALS:
     void clientChanged();
+    void environmentChanged();
     void sortChanged();
     void searchChanged();
     void loadingChanged();
@@ -124,6 +140,8 @@ private:
     QItemSelectionModel m_selection;
     ColumnState m_columns;
     TimeRange m_timeRange;
+    UsersSummary m_summary;
+    QString m_environment;
     QString m_search;
     QTimer m_searchDebounce;
     int m_anchorRow = -1;

@@ -40,6 +40,17 @@ RowLayout {
         ToolTip.text: bar.controller.timeRange.label
     }
 
+    ComboBox {
+        id: environments
+        Layout.preferredWidth: 170
+        // "All environments", then every environment with traces, most traces first.
+        model: bar.controller.environmentChoices
+        currentIndex: bar.controller.environmentIndex
+        onActivated: (index) => bar.controller.environmentIndex = index
+        ToolTip.visible: hovered
+        ToolTip.text: qsTr("Environment")
+    }
+
     Label {
         visible: bar.controller.timeRange.preset === "custom"
         text: bar.controller.timeRange.label

@@ -66,9 +66,15 @@ Page {
             onRetryRequested: controller.refresh()
         }
 
+        SummaryStrip {
+            Layout.fillWidth: true
+            controller: controller
+            visible: controller.errorString.length === 0
+        }
+
         TopUsersChart {
             Layout.fillWidth: true
-            Layout.preferredHeight: 280
+            Layout.preferredHeight: 290
             visible: toolbar.chartsVisible && controller.topUserIds.length > 0
             userIds: controller.topUserIds
             values: controller.topValues

@@ -22,6 +22,24 @@ private Q_SLOTS:
         QCOMPARE(Format::count(value), text);
     }
 
+    void compactCount_data()
+    {
+        QTest::addColumn<qint64>("value");
+        QTest::addColumn<QString>("text");
+        QTest::newRow("small") << qint64(950) << QStringLiteral("950");
+        QTest::newRow("thousands") << qint64(12345) << QStringLiteral("12.3K");
+        QTest::newRow("millions") << qint64(95586367) << QStringLiteral("95.6M");
+        QTest::newRow("hundreds of millions") << qint64(115921688) << QStringLiteral("116M");
+        QTest::newRow("billions") << qint64(1234567890) << QStringLiteral("1.23B");
+        QTest::newRow("negative") << qint64(-12345) << QStringLiteral("-12.3K");
+    }
+    void compactCount()
+    {
+        QFETCH(qint64, value);
+        QFETCH(QString, text);
+        QCOMPARE(Format::compactCount(value), text);
+    }
+
     void cost_data()
     {
         QTest::addColumn<double>("usd");
