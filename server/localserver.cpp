@@ -258,12 +258,12 @@ LocalServer::LocalServer(QObject *parent)
                            return api.dailyMetrics(request.query());
                        });
                    });
-    d->http->route(QStringLiteral("/api/public/metrics"), get,
-                   [p](const QHttpServerRequest &request) {
-                       return p->read(request, [&request, p](const ReadApi &) {
-                           return MetricsQuery::run(p->store.database(), request.query());
-                       });
-                   });
+    d->http->route(
+        QStringLiteral("/api/public/metrics"), get, [p](const QHttpServerRequest &request) {
+            return p->read(request, [&request, p](const ReadApi &) {
+                return MetricsQuery::run(p->store.database(), p->store.columns(), request.query());
+            });
+        });
     d->http->setMissingHandler(
         [p](const QHttpServerRequest &request, QHttpServerResponder &&responder) {
             p->fallback(request).write(std::move(responder));

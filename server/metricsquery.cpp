@@ -201,7 +201,8 @@ QString bucketSql(const QString &granularity, const QString &column)
 
 } // namespace
 
-ApiReply MetricsQuery::run(const QSqlDatabase &db, const QUrlQuery &query)
+ApiReply MetricsQuery::run(const QSqlDatabase &db, const TraceColumns *columns,
+                           const QUrlQuery &query)
 {
     const auto items = query.queryItems(QUrl::FullyDecoded);
     for (const auto &[key, value] : items) {
@@ -227,6 +228,8 @@ ApiReply MetricsQuery::run(const QSqlDatabase &db, const QUrlQuery &query)
     const auto parsed = parse(doc.object(), &error);
     if (!parsed)
         return ApiReply::invalid(error);
+    if (parsed->m_fast && columns)
+        return parsed->executeFast(*columns);
     return parsed->execute(db);
 }
 
@@ -272,6 +275,10 @@ std::optional<MetricsQuery> MetricsQuery::parse(const QJsonObject &query, QStrin
         return std::nullopt;
 
     MetricsQuery result;
+    FastPlan fast;
+    bool fastPossible =
+        (viewName == QLatin1String("traces") || viewName == QLatin1String("observations"));
+    fast.observations = viewName == QLatin1String("observations");
     QStringList selects;
     QStringList groupBy;
     QStringList orderable; // output keys
@@ -303,6 +310,10 @@ std::optional<MetricsQuery> MetricsQuery::parse(const QJsonObject &query, QStrin
         orderable.append(field);
         orderSql.insert(field, alias);
         result.m_outputs.append({field, Output::Text, 1});
+        if (field == QLatin1String("userId"))
+            fast.byUser = true;
+        else
+            fastPossible = false;
     }
 
     const QJsonValue timeDimension = query.value(QLatin1String("timeDimension"));
@@ -322,6 +333,7 @@ std::optional<MetricsQuery> MetricsQuery::parse(const QJsonObject &query, QStrin
                               kGranularities.join(QLatin1String(", ")));
             return std::nullopt;
         }
+        fastPossible = false;
         timeAlias = QStringLiteral("tb");
         selects.append(bucketSql(granularity, QLatin1String(view->time)) +
                        QStringLiteral(" AS tb"));
@@ -389,6 +401,17 @@ std::optional<MetricsQuery> MetricsQuery::parse(const QJsonObject &query, QStrin
         }
         if (output.kind == Output::Integer && output.scale != 1)
             output.kind = Output::Real;
+        const bool summable =
+            (aggregation == QLatin1String("sum") ||
+             (aggregation == QLatin1String("count") && measureName == QLatin1String("count"))) &&
+            QStringList{QStringLiteral("count"),       QStringLiteral("totalTokens"),
+                        QStringLiteral("inputTokens"), QStringLiteral("outputTokens"),
+                        QStringLiteral("totalCost"),   QStringLiteral("observationsCount")}
+                .contains(measureName);
+        if (summable)
+            fast.metrics.append({key, measureName});
+        else
+            fastPossible = false;
         const QString alias = QStringLiteral("m%1").arg(metricKeys.size() - 1);
         selects.append(sql + QStringLiteral(" AS ") + alias);
         orderable.append(key);
@@ -414,6 +437,8 @@ std::optional<MetricsQuery> MetricsQuery::parse(const QJsonObject &query, QStrin
         *error = QStringLiteral("fromTimestamp must not be after toTimestamp");
         return std::nullopt;
     }
+    fast.filter.fromMs = from;
+    fast.filter.toMs = to;
     if (from) {
         where.append(QLatin1String(view->time) + QStringLiteral(" >= ?"));
         result.m_binds.append(*from);
@@ -475,12 +500,24 @@ std::optional<MetricsQuery> MetricsQuery::parse(const QJsonObject &query, QStrin
                 }
                 where.append(sql + QStringLiteral(" IN (") + marks.join(QLatin1Char(',')) +
                              QLatin1Char(')'));
+                if (column == QLatin1String("environment") && !fast.observations &&
+                    fast.filter.environments.isEmpty()) {
+                    for (const QJsonValue &v : list)
+                        fast.filter.environments.append(v.toString());
+                } else {
+                    fastPossible = false;
+                }
                 continue;
             }
             if (!operand.isString()) {
                 *error = QStringLiteral("filter %1 needs a string value").arg(column);
                 return std::nullopt;
             }
+            if (column == QLatin1String("environment") && op == QLatin1String("=") &&
+                !fast.observations && fast.filter.environments.isEmpty())
+                fast.filter.environments.append(operand.toString());
+            else
+                fastPossible = false;
             if (op == QLatin1String("contains"))
                 where.append(QStringLiteral("instr(%1, ?) > 0").arg(sql));
             else if (op == QLatin1String("!="))
@@ -498,6 +535,7 @@ std::optional<MetricsQuery> MetricsQuery::parse(const QJsonObject &query, QStrin
                 *error = QStringLiteral("filter %1 needs a number value").arg(column);
                 return std::nullopt;
             }
+            fastPossible = false;
             const QString sql = QStringLiteral("(%1)").arg(QLatin1String(m->sql));
             if (op == QLatin1String("!="))
                 where.append(QStringLiteral("(%1 IS NULL OR %1 != ?)").arg(sql));
@@ -534,6 +572,7 @@ std::optional<MetricsQuery> MetricsQuery::parse(const QJsonObject &query, QStrin
         }
         order.append(orderSql.value(field) + QLatin1Char(' ') + direction.toUpper());
         ordered.append(field);
+        fast.order.append({field, direction == QLatin1String("desc")});
     }
     // The rest of the grouping keys, ascending, make the row order total and stable.
     if (!timeAlias.isEmpty() && !ordered.contains(QStringLiteral("time_dimension")))
@@ -577,7 +616,112 @@ std::optional<MetricsQuery> MetricsQuery::parse(const QJsonObject &query, QStrin
         result.m_sql += QStringLiteral(" ORDER BY ") + order.join(QStringLiteral(", "));
     result.m_sql += QStringLiteral(" LIMIT ?");
     result.m_binds.append(rowLimit);
+    if (fastPossible && !fast.metrics.isEmpty()) {
+        fast.rowLimit = rowLimit;
+        fast.filter.withoutUser = true;
+        fast.filter.onlyWithObservations = fast.observations;
+        result.m_fast = fast;
+    }
     return result;
+}
+
+ApiReply MetricsQuery::executeFast(const TraceColumns &columns) const
+{
+    const FastPlan &plan = *m_fast;
+    std::vector<TraceColumns::Totals> users;
+    TraceColumns::Totals noUser;
+    columns.scan(plan.filter, &users, &noUser);
+    const auto total = [&](int group) -> const TraceColumns::Totals & {
+        return group < 0 ? noUser : users[static_cast<size_t>(group)];
+    };
+    // The integer behind each output (tokens, counts, nano-USD).
+    const auto value = [&](int group, const QString &measure) -> qint64 {
+        const TraceColumns::Totals &t = total(group);
+        if (measure == QLatin1String("count"))
+            return plan.observations ? t.observations : t.traces;
+        if (measure == QLatin1String("observationsCount"))
+            return t.observations;
+        if (measure == QLatin1String("inputTokens"))
+            return t.inputTokens;
+        if (measure == QLatin1String("outputTokens"))
+            return t.outputTokens;
+        if (measure == QLatin1String("totalTokens"))
+            return t.totalTokens;
+        return t.costNanos;
+    };
+
+    std::vector<int> groups;
+    if (plan.byUser) {
+        if (noUser.traces > 0)
+            groups.push_back(-1);
+        for (size_t u = 0; u < users.size(); ++u) {
+            if (users[u].traces > 0)
+                groups.push_back(static_cast<int>(u));
+        }
+    } else {
+        // No dimension: one row of totals over every selected trace.
+        TraceColumns::Totals sum = noUser;
+        for (const TraceColumns::Totals &t : users) {
+            sum.traces += t.traces;
+            sum.observations += t.observations;
+            sum.inputTokens += t.inputTokens;
+            sum.outputTokens += t.outputTokens;
+            sum.totalTokens += t.totalTokens;
+            sum.costNanos += t.costNanos;
+        }
+        noUser = sum;
+        groups.push_back(-1);
+    }
+    (void)(columns.userCount() > 0 && columns.userRank(0) >= 0);
+    // SQL's order: the orderBy keys, then the user id ascending (NULL first).
+    const auto userLess = [&](int a, int b) {
+        if (a == b)
+            return false;
+        if (a < 0 || b < 0)
+            return a < 0;
+        return columns.userRank(a) < columns.userRank(b);
+    };
+    const auto less = [&](int a, int b) {
+        for (const auto &[key, descending] : plan.order) {
+            if (key == QLatin1String("userId")) {
+                if (a != b)
+                    return descending ? userLess(b, a) : userLess(a, b);
+                continue;
+            }
+            QString measure;
+            for (const auto &[metricKey, metricMeasure] : plan.metrics) {
+                if (metricKey == key)
+                    measure = metricMeasure;
+            }
+            const qint64 va = value(a, measure);
+            const qint64 vb = value(b, measure);
+            if (va != vb)
+                return descending ? va > vb : va < vb;
+        }
+        return userLess(a, b);
+    };
+    const size_t count = std::min(groups.size(), static_cast<size_t>(plan.rowLimit));
+    std::partial_sort(groups.begin(), groups.begin() + static_cast<qsizetype>(count), groups.end(),
+                      less);
+
+    QJsonArray rows;
+    for (size_t i = 0; i < count; ++i) {
+        const int group = groups[i];
+        QJsonObject row;
+        if (plan.byUser) {
+            row.insert(QLatin1String("userId"), group < 0 ? QJsonValue(QJsonValue::Null)
+                                                          : QJsonValue(columns.userId(group)));
+        }
+        for (const auto &[key, measure] : plan.metrics) {
+            const qint64 v = value(group, measure);
+            if (measure == QLatin1String("totalCost"))
+                row.insert(key, static_cast<double>(v) / 1e9);
+            else
+                row.insert(key, v);
+        }
+        rows.append(row);
+    }
+    return ApiReply::ok(QJsonObject{{QLatin1String("data"), rows}});
 }
 
 ApiReply MetricsQuery::execute(const QSqlDatabase &db) const

@@ -2,6 +2,7 @@
 #pragma once
 
 #include "server/readapi.h"
+#include "server/tracecolumns.h"
 
 #include <QJsonObject>
 #include <QSqlDatabase>
@@ -23,13 +24,18 @@ public:
     static constexpr int MaxRowLimit = 1000;
 
     /// The whole endpoint: validation (400 naming the problem) and execution.
-    [[nodiscard]] static ApiReply run(const QSqlDatabase &db, const QUrlQuery &query);
+    /// `columns` (may be null) answers the per-user sums of the traces and observations views
+    /// without SQL when the query only needs what they hold.
+    [[nodiscard]] static ApiReply run(const QSqlDatabase &db, const TraceColumns *columns,
+                                      const QUrlQuery &query);
     /// nullopt with *error naming the unknown view / field / measure / operator otherwise.
     [[nodiscard]] static std::optional<MetricsQuery> parse(const QJsonObject &query,
                                                            QString *error);
     /// The compiled statement (for tests and logging; values stay in binds()).
     [[nodiscard]] QString sql() const { return m_sql; }
     [[nodiscard]] const QVariantList &binds() const { return m_binds; }
+    /// True when run() would answer from the trace columns.
+    [[nodiscard]] bool usesColumns() const { return m_fast.has_value(); }
 
 private:
     struct Output
@@ -39,7 +45,23 @@ private:
         double scale = 1; // integer storage → API unit (nano-USD → USD, ms → s)
     };
 
+    // A query the trace columns answer exactly: sums and counts by user (or in total) over
+    // a time range and environments, for the traces view and, via the per-trace sums of
+    // observations, the observations view.
+    struct FastPlan
+    {
+        bool observations = false;
+        bool byUser = false;
+        TraceColumns::Filter filter;
+        QList<QPair<QString, QString>> metrics; // output key, measure
+        QList<QPair<QString, bool>> order;      // output key, descending
+        int rowLimit = DefaultRowLimit;
+    };
+
     [[nodiscard]] ApiReply execute(const QSqlDatabase &db) const;
+    [[nodiscard]] ApiReply executeFast(const TraceColumns &columns) const;
+
+    std::optional<FastPlan> m_fast;
 
     QString m_sql;
     QVariantList m_binds;

@@ -91,11 +91,16 @@ const char *const kIndexes[] = {
     " observation_count, input_tokens, output_tokens, total_tokens, total_cost_nanos,"
     " score_sum, score_count, user_id_lower) WHERE user_id IS NOT NULL",
     "CREATE INDEX IF NOT EXISTS traces_ts ON traces (ts)",
+    // The few traces without a user, so that loading the trace columns never reads the wide
+    // table rows.
+    "CREATE INDEX IF NOT EXISTS traces_no_user ON traces (ts, environment, session_id,"
+    " observation_count, input_tokens, output_tokens, total_tokens, total_cost_nanos)"
+    " WHERE user_id IS NULL",
     "CREATE INDEX IF NOT EXISTS observations_trace ON observations (trace_id)",
     "CREATE INDEX IF NOT EXISTS scores_trace ON scores (trace_id)",
 };
-const char *const kIndexNames[] = {"traces_user", "traces_ts", "observations_trace",
-                                   "scores_trace"};
+const char *const kIndexNames[] = {"traces_user", "traces_ts", "traces_no_user",
+                                   "observations_trace", "scores_trace"};
 
 QString randomHex(int bytes)
 {

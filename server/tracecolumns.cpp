@@ -40,42 +40,49 @@ bool TraceColumns::load(const QSqlDatabase &db, QString *error)
     timer.start();
     clear();
     m_dataVersion = dataVersion(db);
-    QSqlQuery query(db);
-    query.setForwardOnly(true);
-    // Served by the covering traces_user index for rows with a user.
-    if (!query.exec(QStringLiteral(
-            "SELECT rowid, user_id, ts, environment, session_id, observation_count, input_tokens,"
-            " output_tokens, total_tokens, total_cost_nanos, score_sum, score_count FROM "
-            "traces"))) {
-        *error = query.lastError().text();
-        return false;
-    }
-    Row row;
-    while (query.next()) {
-        row.userId = query.value(1).toString();
-        row.ts = query.value(2).toLongLong();
-        row.environment = query.value(3).toString();
-        row.sessionId = query.value(4).toString();
-        row.observationCount = query.value(5).toLongLong();
-        row.inputTokens = query.value(6).toLongLong();
-        row.outputTokens = query.value(7).toLongLong();
-        row.totalTokens = query.value(8).toLongLong();
-        row.costNanos = query.value(9).toLongLong();
-        row.scoreSum = query.value(10).toDouble();
-        row.scoreCount = query.value(11).toLongLong();
-        upsert(query.value(0).toLongLong(), row);
-        if (m_environments.size() > kMaxEnvironments) {
-            // Beyond what a bit mask holds: callers fall back to SQL.
+    // Both statements read covering indexes only (traces_user, traces_no_user); rows come
+    // grouped by user and in time order, so that scans accumulate one user at a time.
+    const char *const statements[] = {
+        "SELECT rowid, user_id, ts, environment, session_id, observation_count, input_tokens,"
+        " output_tokens, total_tokens, total_cost_nanos, score_sum, score_count FROM traces"
+        " WHERE user_id IS NOT NULL ORDER BY user_id, ts",
+        "SELECT rowid, NULL, ts, environment, session_id, observation_count, input_tokens,"
+        " output_tokens, total_tokens, total_cost_nanos, 0, 0 FROM traces WHERE user_id IS NULL"};
+    for (const char *statement : statements) {
+        QSqlQuery query(db);
+        query.setForwardOnly(true);
+        if (!query.exec(QLatin1String(statement))) {
+            *error = query.lastError().text();
             clear();
-            qCInfo(lcServer) << "more than" << kMaxEnvironments
-                             << "environments: per-user aggregates come from SQL";
-            return true;
+            return false;
         }
-    }
-    if (query.lastError().isValid()) {
-        *error = query.lastError().text();
-        clear();
-        return false;
+        Row row;
+        while (query.next()) {
+            row.userId = query.value(1).toString();
+            row.ts = query.value(2).toLongLong();
+            row.environment = query.value(3).toString();
+            row.sessionId = query.value(4).toString();
+            row.observationCount = query.value(5).toLongLong();
+            row.inputTokens = query.value(6).toLongLong();
+            row.outputTokens = query.value(7).toLongLong();
+            row.totalTokens = query.value(8).toLongLong();
+            row.costNanos = query.value(9).toLongLong();
+            row.scoreSum = query.value(10).toDouble();
+            row.scoreCount = query.value(11).toLongLong();
+            upsert(query.value(0).toLongLong(), row);
+            if (m_environments.size() > kMaxEnvironments) {
+                // Beyond what a bit mask holds: callers fall back to SQL.
+                clear();
+                qCInfo(lcServer) << "more than" << kMaxEnvironments
+                                 << "environments: per-user aggregates come from SQL";
+                return true;
+            }
+        }
+        if (query.lastError().isValid()) {
+            *error = query.lastError().text();
+            clear();
+            return false;
+        }
     }
     m_loaded = true;
     qCInfo(lcServer).nospace() << "trace columns: " << rowCount() << " traces, " << m_userIds.size()
@@ -276,19 +283,36 @@ void TraceColumns::scan(const Filter &filter, std::vector<Totals> *users, Totals
             add(p);
         return;
     }
-    // Only the matching users' rows.
-    const QString needle = filter.search.toLower();
-    for (size_t u = 0; u < m_userIds.size(); ++u) {
-        if (!filter.userId.isEmpty() && m_userIds[u] != filter.userId)
-            continue;
-        if (!needle.isEmpty() && !m_userLower[u].contains(needle))
-            continue;
-        for (const int p : m_userRows[u])
-            add(static_cast<size_t>(p));
+    if (!filter.userId.isEmpty()) {
+        const auto it = m_userIndex.constFind(filter.userId);
+        if (it != m_userIndex.constEnd()) {
+            for (const int p : m_userRows[static_cast<size_t>(it.value())])
+                add(static_cast<size_t>(p));
+        }
+        return;
     }
-    if (filter.withoutUser && filter.userId.isEmpty() && filter.search.isEmpty()) {
+    // Only the matching users' rows: through their row lists when few match, else one
+    // sequential pass that skips the others.
+    const QString needle = filter.search.toLower();
+    std::vector<bool> matches(m_userIds.size(), false);
+    qint64 matchedRows = 0;
+    for (size_t u = 0; u < m_userIds.size(); ++u) {
+        if (m_userLower[u].contains(needle)) {
+            matches[u] = true;
+            matchedRows += static_cast<qint64>(m_userRows[u].size());
+        }
+    }
+    if (matchedRows * 8 < static_cast<qint64>(m_ts.size())) {
+        for (size_t u = 0; u < m_userIds.size(); ++u) {
+            if (matches[u]) {
+                for (const int p : m_userRows[u])
+                    add(static_cast<size_t>(p));
+            }
+        }
+    } else {
         for (size_t p = 0; p < m_ts.size(); ++p) {
-            if (m_user[p] == -1)
+            const qint32 user = m_user[p];
+            if (user >= 0 && matches[static_cast<size_t>(user)])
                 add(p);
         }
     }

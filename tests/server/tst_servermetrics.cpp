@@ -3,6 +3,7 @@
 // queries of the users-list fallback (and their agreement with /users), totals without
 // dimensions, the environment list, time buckets, every filter operator, ordering, row_limit
 // and the 400s that name the unknown view / field / measure / operator.
+#include "server/metricsquery.h"
 #include "tests/server/serverfixture.h"
 
 #include <cmath>
@@ -44,6 +45,8 @@ private Q_SLOTS:
     void orderAndRowLimit();
     void invalid_data();
     void invalid();
+    void columnsAgreeWithSql_data();
+    void columnsAgreeWithSql();
 
 private:
     [[nodiscard]] Reply metrics(const QJsonObject &query);
@@ -591,6 +594,67 @@ void TstServerMetrics::invalid()
     QCOMPARE(reply.json.value(QLatin1String("code")).toString(), QStringLiteral("invalid_request"));
     QVERIFY2(reply.json.value(QLatin1String("message")).toString().contains(named),
              reply.body.constData());
+}
+
+void TstServerMetrics::columnsAgreeWithSql_data()
+{
+    QTest::addColumn<QString>("json");
+    const QString window = QStringLiteral(",\"fromTimestamp\":\"%1\",\"toTimestamp\":\"%2\"")
+                               .arg(ServerFixture::iso(m_midMs), ServerFixture::iso(m_lateMs));
+    QTest::newRow("traces by user, all sums")
+        << QStringLiteral("{\"view\":\"traces\",\"dimensions\":[{\"field\":\"userId\"}],"
+                          "\"metrics\":[{\"measure\":\"count\",\"aggregation\":\"count\"},"
+                          "{\"measure\":\"totalTokens\",\"aggregation\":\"sum\"},"
+                          "{\"measure\":\"totalCost\",\"aggregation\":\"sum\"},"
+                          "{\"measure\":\"observationsCount\",\"aggregation\":\"sum\"}],"
+                          "\"config\":{\"row_limit\":1000}}");
+    QTest::newRow("observations by user, top 20 by cost, window")
+        << QStringLiteral("{\"view\":\"observations\",\"dimensions\":[{\"field\":\"userId\"}],"
+                          "\"metrics\":[{\"measure\":\"totalCost\",\"aggregation\":\"sum\"},"
+                          "{\"measure\":\"count\",\"aggregation\":\"sum\"}],"
+                          "\"orderBy\":[{\"field\":\"sum_totalCost\",\"direction\":\"desc\"}],"
+                          "\"config\":{\"row_limit\":20}%1}")
+               .arg(window);
+    QTest::newRow("traces by user desc, staging") << QStringLiteral(
+        "{\"view\":\"traces\",\"dimensions\":[{\"field\":\"userId\"}],"
+        "\"metrics\":[{\"measure\":\"inputTokens\",\"aggregation\":\"sum\"}],"
+        "\"filters\":[{\"column\":\"environment\",\"operator\":\"=\",\"value\":\"staging\"}],"
+        "\"orderBy\":[{\"field\":\"userId\",\"direction\":\"desc\"}]}");
+    QTest::newRow("observation totals, window")
+        << QStringLiteral(
+               "{\"view\":\"observations\",\"metrics\":[{\"measure\":\"outputTokens\","
+               "\"aggregation\":\"sum\"},{\"measure\":\"count\",\"aggregation\":\"count\"}]%1}")
+               .arg(window);
+    QTest::newRow("empty window") << QStringLiteral(
+        "{\"view\":\"traces\",\"dimensions\":[{\"field\":\"userId\"}],"
+        "\"metrics\":[{\"measure\":\"count\",\"aggregation\":\"count\"}],"
+        "\"fromTimestamp\":\"2001-01-01T00:00:00Z\",\"toTimestamp\":\"2001-01-02T00:00:00Z\"}");
+}
+
+void TstServerMetrics::columnsAgreeWithSql()
+{
+    // The in-memory answer must equal the SQL one; a filter that changes nothing but that only
+    // SQL can evaluate forces the SQL path.
+    QFETCH(QString, json);
+    const QJsonObject fast = QJsonDocument::fromJson(json.toUtf8()).object();
+    QVERIFY(!fast.isEmpty());
+    QJsonObject forced = fast;
+    QJsonArray filters = forced.value(QLatin1String("filters")).toArray();
+    filters.append(QJsonObject{{QStringLiteral("column"), QStringLiteral("name")},
+                               {QStringLiteral("operator"), QStringLiteral("!=")},
+                               {QStringLiteral("value"), QStringLiteral("no such name")}});
+    forced.insert(QStringLiteral("filters"), filters);
+    QString error;
+    const auto fastPlan = xeroml::server::MetricsQuery::parse(fast, &error);
+    const auto sqlPlan = xeroml::server::MetricsQuery::parse(forced, &error);
+    QVERIFY(fastPlan && sqlPlan);
+    QVERIFY(fastPlan->usesColumns());
+    QVERIFY(!sqlPlan->usesColumns());
+    const Reply a = metrics(fast);
+    const Reply b = metrics(forced);
+    QCOMPARE(a.status, 200);
+    QCOMPARE(b.status, 200);
+    QCOMPARE(a.json, b.json);
 }
 
 QTEST_GUILESS_MAIN(TstServerMetrics)

@@ -112,6 +112,7 @@ private Q_SLOTS:
     void dailyMetrics();
     void singleUserEndpoint();
     void notFound();
+    void foreignWritesAreSeen();
 
 private:
     void compareTrace(const QJsonObject &actual, const QString &id);
@@ -728,6 +729,42 @@ void TstServerReads::notFound()
         QCOMPARE(reply.status, 404);
         QCOMPARE(reply.json.value(QLatin1String("code")).toString(), QStringLiteral("not_found"));
     }
+}
+
+void TstServerReads::foreignWritesAreSeen()
+{
+    // Another connection adds a trace for a new user: /users answers from fresh figures.
+    const QString user = QStringLiteral("late/comer Ünïcode");
+    const QString path = QStringLiteral("/api/public/users/") + ServerFixture::encoded(user);
+    QCOMPARE(m_fx.get(path).status, 404);
+    const qint64 before = m_fx.get(QStringLiteral("/api/public/users"))
+                              .json.value(QLatin1String("meta"))
+                              .toObject()
+                              .value(QLatin1String("totalItems"))
+                              .toInteger();
+    const qint64 ts = ServerFixture::anchor().toMSecsSinceEpoch() - 1000;
+    QSqlQuery insert(m_fx.db());
+    QVERIFY(insert.prepare(QStringLiteral(
+        "INSERT INTO traces (id, ts, name, user_id, user_id_lower, session_id, environment,"
+        " observation_count, input_tokens, output_tokens, total_tokens, total_cost_nanos)"
+        " VALUES ('tr-late', ?, 'late', ?, ?, 'se-late', 'production', 0, 0, 0, 0, 0)")));
+    insert.addBindValue(ts);
+    insert.addBindValue(user);
+    insert.addBindValue(user.toLower());
+    QVERIFY(insert.exec());
+    const Reply reply = m_fx.get(path);
+    QCOMPARE(reply.status, 200);
+    QCOMPARE(reply.json.value(QLatin1String("totalTraces")).toInteger(), 1);
+    QCOMPARE(reply.json.value(QLatin1String("totalSessions")).toInteger(), 1);
+    QCOMPARE(reply.json.value(QLatin1String("lastTraceAt")).toString(), ServerFixture::iso(ts));
+    QCOMPARE(m_fx.get(QStringLiteral("/api/public/users"))
+                 .json.value(QLatin1String("meta"))
+                 .toObject()
+                 .value(QLatin1String("totalItems"))
+                 .toInteger(),
+             before + 1);
+    QVERIFY(m_fx.sql(QStringLiteral("DELETE FROM traces WHERE id = 'tr-late'")).isActive());
+    QCOMPARE(m_fx.get(path).status, 404);
 }
 
 QTEST_GUILESS_MAIN(TstServerReads)
