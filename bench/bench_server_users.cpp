@@ -1,6 +1,9 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-// Times demo-data generation and GET /api/public/users over real HTTP on the local server:
-// first page for every orderBy (all time and last 30 days), with search, page 1 vs a deep page.
+// Times demo-data generation and the read API over real HTTP on the local server: /users
+// first page (limit 100) for every orderBy (all time and last 30 days), with search, page 1 vs
+// page 500; /users/{id}, /traces?userId=, /metrics/daily?userId= (90 days), the Metrics API's
+// "observations by user, top 100 by cost, 30 days"; the process's memory; and, with --compare,
+// the same per-user aggregate as a plain GROUP BY in the sqlite3 CLI and in DuckDB (in memory).
 #include "server/localserver.h"
 
 #include <QCommandLineParser>
@@ -8,11 +11,14 @@
 #include <QElapsedTimer>
 #include <QEventLoop>
 #include <QFileInfo>
+#include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QNetworkAccessManager>
 #include <QNetworkProxy>
 #include <QNetworkReply>
+#include <QProcess>
+#include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QUrlQuery>
 
@@ -46,12 +52,17 @@ public:
     // One warm-up request, then `runs` timed ones.
     Timing time(const QUrlQuery &query, int runs)
     {
+        return time(QStringLiteral("/api/public/users"), query, runs);
+    }
+
+    Timing time(const QString &encodedPath, const QUrlQuery &query, int runs)
+    {
         std::vector<double> ms;
         Timing timing;
         for (int i = 0; i <= runs; ++i) {
             QElapsedTimer timer;
             timer.start();
-            const QByteArray body = get(query, &timing.status);
+            const QByteArray body = get(encodedPath, query, &timing.status);
             if (i > 0)
                 ms.push_back(static_cast<double>(timer.nsecsElapsed()) / 1e6);
             if (i == 0) {
@@ -71,10 +82,10 @@ public:
     }
 
 private:
-    QByteArray get(const QUrlQuery &query, int *status)
+public:
+    QByteArray get(const QString &encodedPath, const QUrlQuery &query, int *status)
     {
-        QUrl url = m_base;
-        url.setPath(QStringLiteral("/api/public/users"));
+        QUrl url(m_base.toString() + encodedPath);
         url.setQuery(query);
         QNetworkRequest request(url);
         request.setRawHeader("Authorization", m_authorization);
@@ -88,14 +99,50 @@ private:
         return body;
     }
 
+private:
     QUrl m_base;
     QByteArray m_authorization;
     QNetworkAccessManager m_nam;
 };
 
+QString procStatus(const char *key)
+{
+    QFile file(QStringLiteral("/proc/self/status"));
+    if (!file.open(QIODevice::ReadOnly))
+        return {};
+    for (const QByteArray &line : file.readAll().split('\n')) {
+        if (line.startsWith(key))
+            return QString::fromLatin1(line.mid(static_cast<qsizetype>(qstrlen(key)))).simplified();
+    }
+    return {};
+}
+
+// Wall time of one external command in ms (p50 of `runs`), its stdout in *out.
+double timeCommand(const QString &program, const QStringList &arguments, int runs,
+                   QByteArray *out = nullptr)
+{
+    std::vector<double> ms;
+    for (int i = 0; i < runs; ++i) {
+        QProcess process;
+        QElapsedTimer timer;
+        timer.start();
+        process.start(program, arguments);
+        if (!process.waitForFinished(600000) || process.exitCode() != 0) {
+            std::fprintf(stderr, "%s failed: %s\n", qPrintable(program),
+                         process.readAllStandardError().constData());
+            return -1;
+        }
+        ms.push_back(static_cast<double>(timer.nsecsElapsed()) / 1e6);
+        if (out)
+            *out = process.readAllStandardOutput();
+    }
+    std::sort(ms.begin(), ms.end());
+    return ms[ms.size() / 2];
+}
+
 void report(const char *label, const Timing &t)
 {
-    std::printf("%-44s %8.2f %8.2f %10lld %5d\n", label, t.p50, t.p95,
+    std::printf("%-52s %8.2f %8.2f %10lld %5d\n", label, t.p50, t.p95,
                 static_cast<long long>(t.totalItems), t.status);
     std::fflush(stdout);
 }
@@ -119,7 +166,10 @@ int main(int argc, char *argv[])
                        {QStringLiteral("db"),
                         QStringLiteral("Database file (reused when it holds data; default: a "
                                        "temporary file)."),
-                        QStringLiteral("FILE")}});
+                        QStringLiteral("FILE")},
+                       {QStringLiteral("compare"),
+                        QStringLiteral("Also time the sqlite3 CLI and DuckDB (bench/compare, after "
+                                       "npm install there) on the same rows.")}});
     parser.process(app);
 
     QTemporaryDir dir;
@@ -141,7 +191,12 @@ int main(int argc, char *argv[])
     if (server.isEmpty()) {
         QElapsedTimer timer;
         timer.start();
-        if (!server.seedDemo(options, {}, &error)) {
+        const auto progress = [](qint64 done, qint64 total) {
+            if (done % 100000 == 0 || done == total)
+                std::fprintf(stderr, "generating: %lld / %lld traces\n",
+                             static_cast<long long>(done), static_cast<long long>(total));
+        };
+        if (!server.seedDemo(options, progress, &error)) {
             std::fprintf(stderr, "%s\n", qPrintable(error));
             return 1;
         }
@@ -154,17 +209,21 @@ int main(int argc, char *argv[])
     } else {
         std::printf("reusing %s\n", qPrintable(db));
     }
+    QElapsedTimer listenTimer;
+    listenTimer.start();
     if (!server.listen(QHostAddress::LocalHost, 0, &error)) {
         std::fprintf(stderr, "%s\n", qPrintable(error));
         return 1;
     }
+    std::printf("server start (opening, loading the trace columns): %lld ms\n",
+                static_cast<long long>(listenTimer.elapsed()));
     Client client(QUrl(QStringLiteral("http://127.0.0.1:%1").arg(server.port())),
                   server.credentials());
     const int runs = parser.value(QStringLiteral("runs")).toInt();
     const QString last30 =
         QDateTime::fromMSecsSinceEpoch(now - 30LL * 86400000, Qt::UTC).toString(Qt::ISODateWithMs);
 
-    std::printf("%-44s %8s %8s %10s %5s\n", "GET /api/public/users (limit 50)", "p50 ms", "p95 ms",
+    std::printf("%-52s %8s %8s %10s %5s\n", "GET /api/public/users (limit 100)", "p50 ms", "p95 ms",
                 "totalItems", "HTTP");
     const char *fields[] = {"userId",       "totalTraces",  "totalSessions", "totalObservations",
                             "inputTokens",  "outputTokens", "totalTokens",   "totalCost",
@@ -173,6 +232,7 @@ int main(int argc, char *argv[])
         for (const char *field : fields) {
             for (const char *direction : {"desc", "asc"}) {
                 QUrlQuery query;
+                query.addQueryItem(QStringLiteral("limit"), QStringLiteral("100"));
                 query.addQueryItem(QStringLiteral("orderBy"), QLatin1String(field) +
                                                                   QLatin1Char('.') +
                                                                   QLatin1String(direction));
@@ -186,6 +246,7 @@ int main(int argc, char *argv[])
     }
     for (const char *search : {"@", "team/", "zoë", "no-such-user"}) {
         QUrlQuery query;
+        query.addQueryItem(QStringLiteral("limit"), QStringLiteral("100"));
         query.addQueryItem(QStringLiteral("search"), QString::fromUtf8(search));
         query.addQueryItem(QStringLiteral("orderBy"), QStringLiteral("totalCost.desc"));
         report((QByteArray("all search=") + search).constData(), client.time(query, runs));
@@ -194,6 +255,7 @@ int main(int argc, char *argv[])
         QUrlQuery query;
         query.addQueryItem(QStringLiteral("orderBy"), QStringLiteral("totalCost.desc"));
         query.addQueryItem(QStringLiteral("page"), QString::number(page));
+        query.addQueryItem(QStringLiteral("limit"), QStringLiteral("100"));
         report((QByteArray("all totalCost.desc page=") + QByteArray::number(page)).constData(),
                client.time(query, runs));
     }
@@ -201,6 +263,145 @@ int main(int argc, char *argv[])
         QUrlQuery query;
         query.addQueryItem(QStringLiteral("environment"), QStringLiteral("staging"));
         report("all environment=staging", client.time(query, runs));
+    }
+
+    // One user: the heaviest (most traces) and the median one.
+    QStringList sampleUsers;
+    for (const char *order : {"totalTraces.desc", "totalTraces.asc"}) {
+        QUrlQuery query;
+        query.addQueryItem(QStringLiteral("orderBy"), QLatin1String(order));
+        query.addQueryItem(QStringLiteral("limit"), QStringLiteral("1"));
+        if (qstrcmp(order, "totalTraces.asc") == 0)
+            query.addQueryItem(QStringLiteral("page"), QString::number(options.users / 2));
+        int status = 0;
+        const auto data =
+            QJsonDocument::fromJson(client.get(QStringLiteral("/api/public/users"), query, &status))
+                .object()
+                .value(QLatin1String("data"))
+                .toArray();
+        if (!data.isEmpty())
+            sampleUsers.append(data.first().toObject().value(QLatin1String("userId")).toString());
+    }
+    const QString last90 =
+        QDateTime::fromMSecsSinceEpoch(now - 90LL * 86400000, Qt::UTC).toString(Qt::ISODateWithMs);
+    for (qsizetype i = 0; i < sampleUsers.size(); ++i) {
+        const QString &user = sampleUsers[i];
+        const QString encoded = QString::fromLatin1(QUrl::toPercentEncoding(user));
+        const QByteArray who = i == 0 ? "heaviest user" : "median user";
+        std::printf("%s: %s\n", who.constData(), qPrintable(user));
+        report((QByteArray("  /users/{id} ") + who).constData(),
+               client.time(QStringLiteral("/api/public/users/") + encoded, {}, runs));
+        QUrlQuery traces;
+        traces.addQueryItem(QStringLiteral("userId"), encoded);
+        report((QByteArray("  /traces?userId= ") + who).constData(),
+               client.time(QStringLiteral("/api/public/traces"), traces, runs));
+        QUrlQuery core = traces;
+        core.addQueryItem(QStringLiteral("fields"), QStringLiteral("core"));
+        report((QByteArray("  /traces?userId=&fields=core ") + who).constData(),
+               client.time(QStringLiteral("/api/public/traces"), core, runs));
+        QUrlQuery daily = traces;
+        daily.addQueryItem(QStringLiteral("fromTimestamp"), last90);
+        report((QByteArray("  /metrics/daily?userId= 90 days ") + who).constData(),
+               client.time(QStringLiteral("/api/public/metrics/daily"), daily, runs));
+        QUrlQuery sessions = traces;
+        report((QByteArray("  /sessions?userId= ") + who).constData(),
+               client.time(QStringLiteral("/api/public/sessions"), sessions, runs));
+    }
+    {
+        const QJsonObject metrics{
+            {QStringLiteral("view"), QStringLiteral("observations")},
+            {QStringLiteral("dimensions"),
+             QJsonArray{QJsonObject{{QStringLiteral("field"), QStringLiteral("userId")}}}},
+            {QStringLiteral("metrics"),
+             QJsonArray{QJsonObject{{QStringLiteral("measure"), QStringLiteral("totalCost")},
+                                    {QStringLiteral("aggregation"), QStringLiteral("sum")}}}},
+            {QStringLiteral("fromTimestamp"), last30},
+            {QStringLiteral("orderBy"),
+             QJsonArray{QJsonObject{{QStringLiteral("field"), QStringLiteral("sum_totalCost")},
+                                    {QStringLiteral("direction"), QStringLiteral("desc")}}}},
+            {QStringLiteral("config"), QJsonObject{{QStringLiteral("row_limit"), 100}}}};
+        QUrlQuery query;
+        query.addQueryItem(QStringLiteral("query"),
+                           QString::fromLatin1(QUrl::toPercentEncoding(QString::fromUtf8(
+                               QJsonDocument(metrics).toJson(QJsonDocument::Compact)))));
+        report("metrics: observations by user, top 100 cost, 30d",
+               client.time(QStringLiteral("/api/public/metrics"), query, runs));
+        QJsonObject sql = metrics;
+        sql.insert(QStringLiteral("view"), QStringLiteral("traces")); // same sums per trace
+        sql.insert(QStringLiteral("filters"),
+                   QJsonArray{QJsonObject{{QStringLiteral("column"), QStringLiteral("name")},
+                                          {QStringLiteral("operator"), QStringLiteral("!=")},
+                                          {QStringLiteral("value"), QStringLiteral("-")}}});
+        QUrlQuery sqlQuery;
+        sqlQuery.addQueryItem(QStringLiteral("query"),
+                              QString::fromLatin1(QUrl::toPercentEncoding(QString::fromUtf8(
+                                  QJsonDocument(sql).toJson(QJsonDocument::Compact)))));
+        report("metrics: same by SQL (traces view, forced)",
+               client.time(QStringLiteral("/api/public/metrics"), sqlQuery, std::min(runs, 3)));
+    }
+    std::printf("memory: VmRSS %s, VmHWM (peak) %s\n", qPrintable(procStatus("VmRSS:")),
+                qPrintable(procStatus("VmHWM:")));
+
+    if (parser.isSet(QStringLiteral("compare"))) {
+        // The /users first page by totalCost as one plain GROUP BY.
+        const QString groupBy = QStringLiteral(
+            "SELECT user_id, COUNT(*), COUNT(DISTINCT session_id), SUM(observation_count),"
+            " SUM(input_tokens), SUM(output_tokens), SUM(total_tokens), SUM(total_cost_nanos) AS c,"
+            " SUM(score_count), SUM(score_sum) / NULLIF(SUM(score_count), 0), MIN(ts), MAX(ts),"
+            " GROUP_CONCAT(DISTINCT environment), COUNT(*) OVER () FROM traces"
+            " WHERE user_id IS NOT NULL %1 GROUP BY user_id ORDER BY c DESC, user_id LIMIT 100");
+        const qint64 from30 = now - 30LL * 86400000;
+        const int cliRuns = std::min(runs, 3);
+        const double cliAll =
+            timeCommand(QStringLiteral("sqlite3"),
+                        {QStringLiteral("-readonly"), db, groupBy.arg(QString())}, cliRuns);
+        const double cli30 = timeCommand(QStringLiteral("sqlite3"),
+                                         {QStringLiteral("-readonly"), db,
+                                          groupBy.arg(QStringLiteral("AND ts >= %1").arg(from30))},
+                                         cliRuns);
+        Timing ours =
+            client.time(QUrlQuery(QStringLiteral("orderBy=totalCost.desc&limit=100")), runs);
+        QUrlQuery recent(QStringLiteral("orderBy=totalCost.desc&limit=100"));
+        recent.addQueryItem(
+            QStringLiteral("fromTimestamp"),
+            QDateTime::fromMSecsSinceEpoch(from30, Qt::UTC).toString(Qt::ISODateWithMs));
+        Timing ours30 = client.time(recent, runs);
+        std::printf(
+            "\ncomparison: /users first page by totalCost (p50 ms)    all time   30 days\n");
+        std::printf("  xeroml-server over HTTP (trace columns)             %8.2f  %8.2f\n",
+                    ours.p50, ours30.p50);
+        std::printf("  sqlite3 CLI, GROUP BY on the same file               %8.2f  %8.2f  (ratio "
+                    "%.1fx, %.1fx)\n",
+                    cliAll, cli30, cliAll / ours.p50, cli30 / ours30.p50);
+
+        const QString csv = dir.filePath(QStringLiteral("traces.csv"));
+        QProcess exporter;
+        exporter.setStandardOutputFile(csv);
+        exporter.start(QStringLiteral("sqlite3"),
+                       {QStringLiteral("-readonly"), QStringLiteral("-csv"), db,
+                        QStringLiteral("SELECT user_id, ts, environment, session_id,"
+                                       " observation_count, input_tokens, output_tokens,"
+                                       " total_tokens, total_cost_nanos, score_sum, score_count"
+                                       " FROM traces WHERE user_id IS NOT NULL")});
+        exporter.waitForFinished(600000);
+        QByteArray out;
+        const QString script = QStringLiteral(XEROML_BENCH_COMPARE_DIR "/duckdb_users.mjs");
+        if (timeCommand(QStringLiteral("node"),
+                        {script, csv, QString::number(from30), QString::number(runs)}, 1,
+                        &out) < 0) {
+            std::printf("  DuckDB: not run (npm install in bench/compare first)\n");
+        } else {
+            const QJsonObject duck = QJsonDocument::fromJson(out).object();
+            const double all = duck.value(QLatin1String("allP50")).toDouble();
+            const double d30 = duck.value(QLatin1String("windowP50")).toDouble();
+            std::printf("  DuckDB in memory (%lld rows, %s threads, load %.0f ms)  %8.2f  %8.2f  "
+                        "(ratio %.1fx, %.1fx)\n",
+                        static_cast<long long>(duck.value(QLatin1String("rows")).toInteger()),
+                        qPrintable(duck.value(QLatin1String("threads")).toVariant().toString()),
+                        duck.value(QLatin1String("loadMs")).toDouble(), all, d30, all / ours.p50,
+                        d30 / ours30.p50);
+        }
+        QFile::remove(csv);
     }
     return 0;
 }

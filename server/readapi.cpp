@@ -387,12 +387,15 @@ ApiReply ReadApi::traces(const QUrlQuery &query) const
     if (static_cast<qint64>(page - 1) * limit < totalItems) {
         QVariantList binds = where.binds;
         binds << limit << static_cast<qint64>(page - 1) * limit;
+        // The page's rowids are chosen first, so that the sort never carries input/output.
+        const QString order = QStringLiteral(" ORDER BY ") + traceOrderExpression(orderField) +
+                              (descending ? QStringLiteral(" DESC") : QStringLiteral(" ASC")) +
+                              QStringLiteral(", t.id ASC");
         const QString sql = QStringLiteral("SELECT ") +
                             QString(kTraceColumns).arg(withIo ? kTraceIo : kTraceNoIo) +
-                            QStringLiteral(" FROM traces t WHERE ") + where.sql() +
-                            QStringLiteral(" ORDER BY ") + traceOrderExpression(orderField) +
-                            (descending ? QStringLiteral(" DESC") : QStringLiteral(" ASC")) +
-                            QStringLiteral(", t.id ASC LIMIT ? OFFSET ?");
+                            QStringLiteral(" FROM traces t WHERE t.rowid IN (SELECT t.rowid FROM"
+                                           " traces t WHERE ") +
+                            where.sql() + order + QStringLiteral(" LIMIT ? OFFSET ?)") + order;
         QSqlQuery q(m_db);
         if (!run(q, sql, binds, &error))
             return ApiReply::internal(QStringLiteral("traces"), error);
