@@ -201,6 +201,7 @@ ApiCall::ApiCall(ApiClient *client, QObject *context)
 {
     retryTimer.setSingleShot(true);
     deadline.setSingleShot(true);
+    deadline.setTimerType(Qt::PreciseTimer);
     if (context)
         connect(context, &QObject::destroyed, this, &ApiCall::cancel);
 }
@@ -431,7 +432,8 @@ void ApiClient::attemptFinished(ApiCall *call)
         transient = isTransientNetworkError(netError);
     } else {
         const QByteArray body = reply->readAll();
-        qCDebug(lcApi) << verb << path << status << body.size() << "bytes in" << elapsed << "ms";
+        qCDebug(lcApi).noquote() << verb << path << status << body.size() << "bytes in" << elapsed
+                                 << "ms";
         if (status < 200 || status >= 300) {
             error = httpError(status, body, path);
             transient = status == 429 || status == 502 || status == 503 || status == 504;
@@ -457,7 +459,7 @@ void ApiClient::attemptFinished(ApiCall *call)
         if (delay <= m_retry.maxDelay.count() &&
             call->waitedMs + delay <= m_retry.maxTotalDelay.count()) {
             call->waitedMs += delay;
-            qCInfo(lcApi).nospace()
+            qCInfo(lcApi).nospace().noquote()
                 << verb << " " << path << ": " << error->detail << "; retry " << call->attempts
                 << " of " << m_retry.maxAttempts - 1 << " in " << delay << " ms";
             call->retryTimer.start(int(delay));
@@ -471,7 +473,8 @@ void ApiClient::attemptFinished(ApiCall *call)
     if (error) {
         if (call->attempts > 1)
             error->detail += QStringLiteral(" (after %1 attempts)").arg(call->attempts);
-        qCWarning(lcApi) << verb << path << "failed after" << elapsed << "ms:" << error->detail;
+        qCWarning(lcApi).noquote()
+            << verb << path << "failed after" << elapsed << "ms:" << error->detail;
     }
 
     pump();

@@ -65,6 +65,16 @@ FallbackRanking ranking(const QString &orderField)
     return {traces, QStringLiteral("count_count"), QStringLiteral("totalTraces")};
 }
 
+int rankingView(const QString &orderField)
+{
+    const QString view = ranking(orderField).view;
+    if (view == QLatin1String("observations"))
+        return 1;
+    if (view == QLatin1String("scores-numeric"))
+        return 2;
+    return 0;
+}
+
 QList<MetricsQuery> queries(const UsersQuery &query)
 {
     const FallbackRanking rank = ranking(query.orderField);
@@ -121,7 +131,8 @@ QStringList unavailableFields()
             QStringLiteral("lastTraceAt"), QStringLiteral("environments")};
 }
 
-QList<UserSummary> merge(const UsersQuery &query, const QList<QList<MetricsRow>> &views)
+QList<UserSummary> merge(const UsersQuery &query, const QList<QList<MetricsRow>> &views,
+                         bool rankingComplete)
 {
     const FallbackRanking rank = ranking(query.orderField);
     QHash<QString, qsizetype> index;
@@ -156,8 +167,15 @@ QList<UserSummary> merge(const UsersQuery &query, const QList<QList<MetricsRow>>
             }
         }
     }
-    // A user exists when they have traces in range; observation or score rows alone (traces
-    // outside the traces view's top rows) are kept, as their aggregates are still right.
+    if (!rankingComplete) {
+        // Users beyond the ranking view's row limit cannot be placed: leave them out rather
+        // than rank them on a value the server did not send.
+        QSet<QString> ranked;
+        const int r = rankingView(query.orderField);
+        for (const MetricsRow &row : views.value(r))
+            ranked.insert(row.dimension(kUserId));
+        users.removeIf([&ranked](const UserSummary &u) { return !ranked.contains(u.userId); });
+    }
     const bool byUserId = rank.metricKey.isEmpty();
     const bool desc = query.descending;
     const QString field = rank.field;
@@ -203,6 +221,7 @@ struct FallbackJob
     QList<QList<MetricsRow>> rows{{}, {}, {}};
     int pending = 0;
     bool failed = false;
+    bool rankingComplete = true;
     std::function<void(const ApiResult<QList<UserSummary>> &)> done;
 };
 
@@ -284,10 +303,15 @@ ApiClient::usersFallback(const UsersQuery &query, QObject *context,
         finishPage(result);
     };
 
-    auto complete = [job] { job->done(usersfallback::merge(job->query, job->rows)); };
+    auto complete = [job] {
+        job->done(usersfallback::merge(job->query, job->rows, job->rankingComplete));
+    };
     // Phase 2: views that returned a full page may have left out ranked users.
     auto fillGaps = [job, complete] {
-        const QList<UserSummary> ranked = usersfallback::merge(job->query, job->rows);
+        job->rankingComplete = job->rows[usersfallback::rankingView(job->query.orderField)].size() <
+                               usersfallback::kRowLimit;
+        const QList<UserSummary> ranked =
+            usersfallback::merge(job->query, job->rows, job->rankingComplete);
         bool asked = false;
         for (int view = 0; view < 3; ++view) {
             if (job->rows[view].size() < usersfallback::kRowLimit)

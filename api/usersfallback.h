@@ -29,10 +29,14 @@ inline constexpr int kRowLimit = 1000;
 [[nodiscard]] QList<MetricsQuery> queries(const UsersQuery &query);
 /// The same view query restricted to these user ids.
 [[nodiscard]] MetricsQuery restrictedTo(const MetricsQuery &query, const QStringList &userIds);
+/// Index (0 traces, 1 observations, 2 scores-numeric) of the view that ranks the list.
+[[nodiscard]] int rankingView(const QString &orderField);
 /// Merges rows by userId into summaries, ordered by query.orderField (ties: userId
-/// ascending, missing averages last) and cut to kRowLimit.
+/// ascending, missing averages last) and cut to kRowLimit. When the ranking view hit the
+/// row limit (rankingComplete false), only users it returned can be ranked for sure, so
+/// the list holds just those.
 [[nodiscard]] QList<UserSummary> merge(const UsersQuery &query,
-                                       const QList<QList<MetricsRow>> &views);
+                                       const QList<QList<MetricsRow>> &views, bool rankingComplete);
 /// UserSummary fields the Metrics API cannot give.
 [[nodiscard]] QStringList unavailableFields();
 

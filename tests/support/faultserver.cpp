@@ -258,6 +258,10 @@ void FaultServer::forward(const Request &request, QTcpSocket *socket)
                        reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt());
         if (r.status == 0)
             r.status = 502;
-        respond(guard, r);
+        r.delayMs = m_forwardDelayMs;
+        QTimer::singleShot(r.delayMs, guard, [this, guard, r] {
+            if (guard)
+                respond(guard, r);
+        });
     });
 }

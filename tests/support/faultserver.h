@@ -63,6 +63,8 @@ public:
     [[nodiscard]] static Reply json(const QByteArray &body, int status = 200);
     /// Forward paths without programmed replies to this server (e.g. TestServer::baseUrl()).
     void setUpstream(const QUrl &upstream) { m_upstream = upstream; }
+    /// Forwarded answers are passed on this much later (a slow network or server).
+    void setForwardDelay(int ms) { m_forwardDelayMs = ms; }
 
     [[nodiscard]] const QList<Request> &requests() const { return m_requests; }
     [[nodiscard]] int requestCount(const QString &path) const;
@@ -88,4 +90,5 @@ private:
     QList<Request> m_requests;
     QList<QTcpSocket *> m_hanging;
     qint64 m_streamed = 0;
+    int m_forwardDelayMs = 0;
 };
