@@ -14,47 +14,49 @@ ApplicationWindow {
     visible: true
     title: qsTr("XeroML Dashboard")
 
-    function openUser(user: var) {
-        const page = stack.push(userPage, { user: user });
+    // Pages popped by Back, for Forward (Alt+Right): their component and properties.
+    property var forwardStack: []
+    readonly property var currentPage: stack.currentItem
+
+    function push(component: Component, properties: var) {
+        forwardStack = [];
+        const page = stack.push(component, properties);
         page.backRequested.connect(window.goBack);
+        return page;
+    }
+
+    // options: "tab", "from", "to" (ISO 8601), as a deep link carries them.
+    function openUser(userId: string, options: var) {
+        push(userPage, { userId: userId, options: options || {} });
     }
 
     function goBack() {
-        if (stack.depth > 1)
-            stack.pop();
+        if (stack.depth <= 1)
+            return;
+        const page = currentPage;
+        forwardStack.push({ component: userPage, properties: { userId: page.userId, options: page.options } });
+        stack.pop();
     }
 
-    header: ToolBar {
-        RowLayout {
-            anchors.fill: parent
-            anchors.leftMargin: 12
-            anchors.rightMargin: 12
+    function goForward() {
+        if (forwardStack.length === 0)
+            return;
+        const next = forwardStack.pop();
+        const page = stack.push(next.component, next.properties);
+        page.backRequested.connect(window.goBack);
+    }
 
-            ToolButton {
-                visible: stack.depth > 1
-                text: "←"
-                onClicked: window.goBack()
-                ToolTip.visible: hovered
-                ToolTip.text: qsTr("Back (Alt+Left)")
-            }
-            Label {
-                text: qsTr("XeroML Dashboard")
-                font.bold: true
-                font.pixelSize: 16
-            }
-            Label {
-                text: stack.depth > 1 ? qsTr("Users › User") : qsTr("Users")
-                opacity: 0.7
-            }
-            Item {
-                Layout.fillWidth: true
-            }
-            Label {
-                text: AppContext.connectionName
-                opacity: 0.7
-                elide: Text.ElideMiddle
-                Layout.maximumWidth: 420
-            }
+    header: AppHeader {
+        canGoBack: stack.depth > 1
+        location: stack.depth > 1 && window.currentPage ? qsTr("Users › %1").arg(window.currentPage.userId) : qsTr("Users")
+        onBackRequested: window.goBack()
+    }
+
+    Connections {
+        target: AppContext
+        function onOpenRequested(kind: string, id: string, options: var) {
+            if (kind === "users")
+                window.openUser(id, options);
         }
     }
 
@@ -62,12 +64,16 @@ ApplicationWindow {
         sequences: ["Alt+Left", "Back"]
         onActivated: window.goBack()
     }
+    Shortcut {
+        sequences: ["Alt+Right", "Forward"]
+        onActivated: window.goForward()
+    }
 
-    // Mouse back button, anywhere in the window.
+    // Mouse back / forward buttons, anywhere in the window.
     MouseArea {
         anchors.fill: parent
-        acceptedButtons: Qt.BackButton
-        onClicked: window.goBack()
+        acceptedButtons: Qt.BackButton | Qt.ForwardButton
+        onClicked: (mouse) => mouse.button === Qt.BackButton ? window.goBack() : window.goForward()
         z: 1
     }
 
@@ -76,7 +82,7 @@ ApplicationWindow {
         anchors.fill: parent
         visible: AppContext.ready
         initialItem: UsersPage {
-            onUserActivated: (user) => window.openUser(user)
+            onUserActivated: (userId) => window.openUser(userId, {})
         }
     }
 

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "views/appcontext.h"
 
+#include <utility>
+
 namespace {
 AppContext *s_instance = nullptr;
 }
@@ -45,6 +47,18 @@ void AppContext::setReady(const Connection &connection)
     m_failed = false;
     m_statusText.clear();
     Q_EMIT stateChanged();
+    const QList<PendingOpen> pending = std::exchange(m_pendingOpens, {});
+    for (const PendingOpen &open : pending)
+        Q_EMIT openRequested(open.kind, open.id, open.options);
+}
+
+void AppContext::requestOpen(const QString &kind, const QString &id, const QVariantMap &options)
+{
+    if (!m_ready) {
+        m_pendingOpens.append({kind, id, options});
+        return;
+    }
+    Q_EMIT openRequested(kind, id, options);
 }
 
 void AppContext::setFailed(const QString &statusText)

@@ -53,6 +53,12 @@ public:
     void setReady(const Connection &connection);
     void setFailed(const QString &statusText);
 
+    /// Asks the window to show a user, trace or session (a deep link, the command line, a
+    /// second instance). kind: "users", "traces" or "sessions"; options: "tab", "from",
+    /// "to" (ISO 8601). Held back until the connection is ready.
+    Q_INVOKABLE void requestOpen(const QString &kind, const QString &id,
+                                 const QVariantMap &options = {});
+
     /// A page calls this once its first data, or its error, is on screen.
     Q_INVOKABLE void reportPageReady(const QString &error = {});
     /// The error the page reported with reportPageReady(); empty when its data arrived.
@@ -61,6 +67,8 @@ public:
 Q_SIGNALS:
     void stateChanged();
     void pageReady();
+    /// The window should show this (see requestOpen()).
+    void openRequested(const QString &kind, const QString &id, const QVariantMap &options);
 
 private:
     ApiClient *m_client;
@@ -69,4 +77,11 @@ private:
     QString m_statusText;
     double m_progress = -1;
     QString m_pageError;
+    struct PendingOpen
+    {
+        QString kind;
+        QString id;
+        QVariantMap options;
+    };
+    QList<PendingOpen> m_pendingOpens;
 };

@@ -202,43 +202,6 @@ QString UsersPageController::userIdAt(int row) const
     return m_model.user(row).userId;
 }
 
-QVariantMap UsersPageController::userAt(int row) const
-{
-    if (row < 0 || row >= m_model.rowCount())
-        return {};
-    return describe(m_model.user(row));
-}
-
-QVariantMap UsersPageController::topUserAt(int index) const
-{
-    if (index < 0 || index >= m_top.rowCount())
-        return {};
-    return describe(m_top.user(index));
-}
-
-QVariantMap UsersPageController::describe(const UserSummary &u) const
-{
-    const QDateTime now = QDateTime::currentDateTimeUtc();
-    return {
-        {QStringLiteral("userId"), u.userId},
-        {QStringLiteral("totalTraces"), Format::count(u.totalTraces)},
-        {QStringLiteral("totalSessions"), Format::count(u.totalSessions)},
-        {QStringLiteral("totalObservations"), Format::count(u.totalObservations)},
-        {QStringLiteral("inputTokens"), Format::count(u.inputTokens)},
-        {QStringLiteral("outputTokens"), Format::count(u.outputTokens)},
-        {QStringLiteral("totalTokens"), Format::count(u.totalTokens)},
-        {QStringLiteral("totalCost"), Format::cost(u.totalCost)},
-        {QStringLiteral("averageScore"), Format::score(u.averageScore)},
-        {QStringLiteral("scoreCount"), Format::count(u.scoreCount)},
-        {QStringLiteral("firstTraceAt"), Format::relativeTime(u.firstTraceAt, now)},
-        {QStringLiteral("firstTraceExact"), Format::exactTime(u.firstTraceAt)},
-        {QStringLiteral("lastTraceAt"), Format::relativeTime(u.lastTraceAt, now)},
-        {QStringLiteral("lastTraceExact"), Format::exactTime(u.lastTraceAt)},
-        {QStringLiteral("environments"), u.environments.join(QStringLiteral(", "))},
-        {QStringLiteral("range"), m_timeRange.label()},
-    };
-}
-
 int UsersPageController::selectedCount() const
 {
     return int(m_selection.selectedRows().size());

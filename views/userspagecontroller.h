@@ -99,10 +99,6 @@ public:
     [[nodiscard]] Q_INVOKABLE bool isNumericColumn(int column) const;
     [[nodiscard]] Q_INVOKABLE QString columnTitle(int column) const;
     [[nodiscard]] Q_INVOKABLE QString userIdAt(int row) const;
-    /// The row's figures formatted for people, keyed by the API's field names.
-    [[nodiscard]] Q_INVOKABLE QVariantMap userAt(int row) const;
-    /// The same for the index-th user of the top-10 chart.
-    [[nodiscard]] Q_INVOKABLE QVariantMap topUserAt(int index) const;
 
     /// Mouse selection: a plain click selects the row, Ctrl toggles it, Shift extends
     /// from the last clicked row. `modifiers` is Qt.KeyboardModifiers.
@@ -133,7 +129,6 @@ private:
     void applyQuery();
     [[nodiscard]] QList<int> selectedRows() const;
     void saveSort() const;
-    [[nodiscard]] QVariantMap describe(const UserSummary &user) const;
 
     UserListModel m_model;
     UserListModel m_top;

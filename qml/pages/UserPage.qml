@@ -3,18 +3,45 @@ pragma ComponentBehavior: Bound
 import QtQuick
 import QtQuick.Controls
 import QtQuick.Layouts
+import XeroML.Dashboard
 
-// One user: the id (copyable) and their figures over the list's time range.
+// One user: the id (copyable), first and last trace, and their totals over a time range.
 Page {
     id: page
 
-    // Figures for people, as UsersPageController.userAt() gives them.
-    required property var user
+    required property string userId
+    // From a deep link: "tab", "from", "to".
+    property var options: ({})
+    property bool reportedReady: false
+    readonly property alias controller: controller
+    readonly property var figures: controller.figures
+    readonly property bool hasFigures: figures.userId !== undefined
 
     signal backRequested
 
     Keys.onEscapePressed: backRequested()
     Component.onCompleted: forceActiveFocus()
+
+    UserPageController {
+        id: controller
+        userId: page.userId
+        onSummaryChanged: {
+            if (!page.reportedReady && loaded && !loading) {
+                page.reportedReady = true;
+                AppContext.reportPageReady(errorString);
+            }
+        }
+    }
+    Binding {
+        target: controller
+        property: "client"
+        value: AppContext.client
+        when: AppContext.ready
+    }
+    Shortcut {
+        sequences: ["F5", "Ctrl+R"]
+        onActivated: controller.refresh()
+    }
 
     ColumnLayout {
         anchors.fill: parent
@@ -27,8 +54,9 @@ Page {
 
             TextField {
                 // Read-only but selectable, so the id can be copied as is.
+                id: idField
                 Layout.fillWidth: true
-                text: page.user.userId
+                text: page.userId
                 readOnly: true
                 selectByMouse: true
                 font.pixelSize: 20
@@ -38,9 +66,9 @@ Page {
             Button {
                 text: qsTr("Copy ID")
                 onClicked: {
-                    clipboardHelper.text = page.user.userId;
-                    clipboardHelper.selectAll();
-                    clipboardHelper.copy();
+                    idField.selectAll();
+                    idField.copy();
+                    idField.deselect();
                     copied.visible = true;
                 }
             }
@@ -50,13 +78,30 @@ Page {
                 text: qsTr("Copied")
                 opacity: 0.7
             }
+            ComboBox {
+                Layout.preferredWidth: 170
+                model: controller.timeRange.presetLabels
+                currentIndex: controller.timeRange.presetIndex
+                onActivated: (index) => {
+                    const key = controller.timeRange.presetKeys[index];
+                    if (key !== "custom")
+                        controller.timeRange.preset = key;
+                }
+            }
+        }
+
+        ErrorBanner {
+            Layout.fillWidth: true
+            message: controller.errorString
+            onRetryRequested: controller.refresh()
         }
 
         Label {
+            visible: page.hasFigures
             text: qsTr("%1 · environments: %2 · first trace %3 (%4) · last trace %5 (%6)")
-                .arg(page.user.range).arg(page.user.environments)
-                .arg(page.user.firstTraceAt).arg(page.user.firstTraceExact)
-                .arg(page.user.lastTraceAt).arg(page.user.lastTraceExact)
+                .arg(controller.timeRange.label).arg(page.figures.environments)
+                .arg(page.figures.firstTraceAt).arg(page.figures.firstTraceExact)
+                .arg(page.figures.lastTraceAt).arg(page.figures.lastTraceExact)
             opacity: 0.75
             wrapMode: Text.Wrap
             Layout.fillWidth: true
@@ -67,6 +112,7 @@ Page {
             columnSpacing: 12
             rowSpacing: 12
             Layout.fillWidth: true
+            visible: page.hasFigures
 
             Repeater {
                 model: [
@@ -97,7 +143,7 @@ Page {
                             opacity: 0.7
                         }
                         Label {
-                            text: page.user[tile.modelData.key]
+                            text: page.figures[tile.modelData.key] || ""
                             font.pixelSize: 22
                             font.bold: true
                         }
@@ -107,18 +153,19 @@ Page {
         }
 
         Label {
-            text: qsTr("Average over %1 numeric scores.").arg(page.user.scoreCount)
+            visible: page.hasFigures
+            text: qsTr("Average over %1 numeric scores.").arg(page.figures.scoreCount)
             opacity: 0.7
+        }
+
+        BusyIndicator {
+            Layout.alignment: Qt.AlignHCenter
+            running: controller.loading
+            visible: running
         }
 
         Item {
             Layout.fillHeight: true
         }
-    }
-
-    TextEdit {
-        // Off-screen helper: QML has no clipboard API of its own.
-        id: clipboardHelper
-        visible: false
     }
 }

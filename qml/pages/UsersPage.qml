@@ -16,8 +16,8 @@ Page {
     readonly property alias headerView: usersTable.headerView
     readonly property alias searchField: toolbar.searchField
 
-    // A user was opened (Enter, double-click, a bar of the chart): their figures for people.
-    signal userActivated(var user)
+    // A user was opened (Enter, double-click, a bar of the chart).
+    signal userActivated(string userId)
 
     function reportReadyOnce() {
         if (!reportedReady && controller.loaded && controller.topLoaded) {
@@ -79,7 +79,7 @@ Page {
             userIds: controller.topUserIds
             values: controller.topValues
             measure: controller.topMeasure
-            onUserClicked: (index) => page.userActivated(controller.topUserAt(index))
+            onUserClicked: (index) => page.userActivated(controller.topUserIds[index])
         }
 
         UsersTable {
@@ -87,7 +87,7 @@ Page {
             Layout.fillWidth: true
             Layout.fillHeight: true
             controller: controller
-            onUserActivated: (row) => page.userActivated(controller.userAt(row))
+            onUserActivated: (row) => page.userActivated(controller.userIdAt(row))
         }
 
         Label {
