@@ -396,8 +396,11 @@ UsersPage TraceColumns::users(const UsersRequest &request) const
             return desc ? ka > kb : ka < kb;
         return ra < rb;
     };
-    std::partial_sort(selected.begin(), selected.begin() + static_cast<qsizetype>(end),
-                      selected.end(), less);
+    // Only the page is sorted: a deep page costs one linear selection more than the first.
+    const auto first = selected.begin() + static_cast<qsizetype>(offset);
+    if (offset > 0)
+        std::nth_element(selected.begin(), first, selected.end(), less);
+    std::partial_sort(first, selected.begin() + static_cast<qsizetype>(end), selected.end(), less);
 
     for (size_t i = offset; i < end; ++i) {
         const int u = selected[i];
