@@ -96,11 +96,16 @@ const char *const kIndexes[] = {
     "CREATE INDEX IF NOT EXISTS traces_no_user ON traces (ts, environment, session_id,"
     " observation_count, input_tokens, output_tokens, total_tokens, total_cost_nanos)"
     " WHERE user_id IS NULL",
+    // Session detail, /traces?sessionId= and /sessions without a user filter.
+    "CREATE INDEX IF NOT EXISTS traces_session ON traces (session_id, ts)"
+    " WHERE session_id IS NOT NULL",
     "CREATE INDEX IF NOT EXISTS observations_trace ON observations (trace_id)",
     "CREATE INDEX IF NOT EXISTS scores_trace ON scores (trace_id)",
+    "CREATE INDEX IF NOT EXISTS scores_ts ON scores (ts)",
 };
-const char *const kIndexNames[] = {"traces_user", "traces_ts", "traces_no_user",
-                                   "observations_trace", "scores_trace"};
+const char *const kIndexNames[] = {"traces_user",    "traces_ts",          "traces_no_user",
+                                   "traces_session", "observations_trace", "scores_trace",
+                                   "scores_ts"};
 
 QString randomHex(int bytes)
 {
