@@ -223,7 +223,7 @@ void TstServerReads::traces()
     {
         bool from;
         bool to;
-    } windows[] = {{false, false}, {true, false}, {true, true}};
+    } windows[] = {{false, false}, {true, true}};
     for (const auto window : windows) {
         QString sqlWhere = where;
         QVariantList sqlBinds = binds;
@@ -244,9 +244,15 @@ void TstServerReads::traces()
             QVERIFY2(expectedCount >= minimum, qPrintable(QString::number(expectedCount)));
         for (const char *field : {"timestamp", "name", "latency", "totalCost", "totalTokens"}) {
             for (const bool descending : {true, false}) {
-                // Every ordering over the whole range; two of them inside the windows.
+                // Every ordering over the whole range (one direction per field on the long
+                // unfiltered list); two of them inside the windows.
                 if (window.from && !(descending == (qstrcmp(field, "timestamp") == 0)) &&
                     qstrcmp(field, "totalCost") != 0)
+                    continue;
+                if (expectedCount > 300 && !window.from &&
+                    descending !=
+                        (qstrcmp(field, "timestamp") == 0 || qstrcmp(field, "latency") == 0 ||
+                         qstrcmp(field, "totalTokens") == 0))
                     continue;
                 // The full comparison once per filter; the order alone for the other orderings.
                 const bool full =

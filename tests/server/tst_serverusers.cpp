@@ -30,7 +30,7 @@
 namespace {
 
 constexpr int kUsers = 300;
-constexpr int kTraces = 6000;
+constexpr int kTraces = 4000;
 
 struct Reply
 {
