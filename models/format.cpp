@@ -67,6 +67,19 @@ QString score(std::optional<double> value)
     return numberLocale().toString(*value, 'f', 2);
 }
 
+QString latency(std::optional<double> seconds)
+{
+    if (!seconds || !std::isfinite(*seconds))
+        return QStringLiteral("–");
+    const double s = *seconds;
+    if (std::abs(s) < 1)
+        return QStringLiteral("%1 ms").arg(qRound64(s * 1000));
+    if (std::abs(s) < 60)
+        return numberLocale().toString(s, 'f', 2) + QStringLiteral(" s");
+    const qint64 whole = qRound64(s);
+    return QStringLiteral("%1 min %2 s").arg(whole / 60).arg(whole % 60);
+}
+
 QString relativeTime(const QDateTime &time, const QDateTime &now)
 {
     if (!time.isValid())

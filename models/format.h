@@ -17,6 +17,8 @@ namespace Format {
 [[nodiscard]] QString cost(double usd);
 /// An average score with two decimals, or "–" when there is none.
 [[nodiscard]] QString score(std::optional<double> value);
+/// A duration in seconds for people: "850 ms", "1.24 s", "2 min 5 s"; "–" when unknown.
+[[nodiscard]] QString latency(std::optional<double> seconds);
 /// "just now", "5 min ago", "3 h ago", "2 days ago", then the date.
 [[nodiscard]] QString relativeTime(const QDateTime &time, const QDateTime &now);
 /// "2026-12-04 15:05:01 UTC": the exact time, shown on hover.
