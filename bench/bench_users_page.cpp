@@ -190,12 +190,12 @@ int main(int argc, char *argv[])
         QElapsedTimer timer;
         timer.start();
         model.setClient(&client);
-        int requests = 1;
+        int requests = 0;
         QObject::connect(&model, &UserListModel::loadingChanged, [&] {
-            if (!model.loading() && model.canFetchMore({})) {
+            if (model.loading())
                 ++requests;
+            else if (model.canFetchMore({}))
                 model.fetchMore({});
-            }
         });
         waitOrDie([&] { return model.loaded() && !model.loading() && !model.canFetchMore({}); },
                   "every page");

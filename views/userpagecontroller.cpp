@@ -51,22 +51,22 @@ void UserPageController::refresh()
     m_request.cancel();
     if (!m_client || m_userId.isEmpty())
         return;
-    m_request =
-        m_client->user(m_userId, scope(), this, [this](const ApiResult<UserSummary> &result) {
-            m_request = {};
-            m_loaded = true;
-            if (result.ok()) {
-                m_error.clear();
-                m_figures = describe(result.value());
-            } else {
-                m_figures.clear();
-                m_error =
-                    result.error().kind == ApiError::Kind::NotFound
-                        ? tr("This user has no traces in %1.").arg(m_timeRange.label().toLower())
-                        : result.error().message;
-            }
-            Q_EMIT summaryChanged();
-        });
+    const UserScope s = scope();
+    m_scoreDistribution.load(m_client, m_userId, s.from, s.to, s.environments);
+    m_request = m_client->user(m_userId, s, this, [this](const ApiResult<UserSummary> &result) {
+        m_request = {};
+        m_loaded = true;
+        if (result.ok()) {
+            m_error.clear();
+            m_figures = describe(result.value());
+        } else {
+            m_figures.clear();
+            m_error = result.error().kind == ApiError::Kind::NotFound
+                          ? tr("This user has no traces in %1.").arg(m_timeRange.label().toLower())
+                          : result.error().message;
+        }
+        Q_EMIT summaryChanged();
+    });
     Q_EMIT summaryChanged();
 }
 

@@ -2,6 +2,7 @@
 #pragma once
 
 #include "api/apiclient.h"
+#include "views/scoredistribution.h"
 #include "views/timerange.h"
 
 #include <QObject>
@@ -29,6 +30,8 @@ class UserPageController : public QObject
     Q_PROPERTY(bool loaded READ loaded NOTIFY summaryChanged)
     /// Why the figures are missing, for people; empty when fine.
     Q_PROPERTY(QString errorString READ errorString NOTIFY summaryChanged)
+    /// How the user's numeric scores spread, per score name.
+    Q_PROPERTY(ScoreDistribution *scoreDistribution READ scoreDistribution CONSTANT)
 
 public:
     explicit UserPageController(QObject *parent = nullptr);
@@ -44,6 +47,7 @@ public:
     [[nodiscard]] bool loading() const { return m_request.isActive(); }
     [[nodiscard]] bool loaded() const { return m_loaded; }
     [[nodiscard]] QString errorString() const { return m_error; }
+    [[nodiscard]] ScoreDistribution *scoreDistribution() { return &m_scoreDistribution; }
 
     /// Loads everything again (Retry, F5); presets move with the clock.
     Q_INVOKABLE void refresh();
@@ -68,4 +72,5 @@ private:
     QVariantMap m_figures;
     QString m_error;
     bool m_loaded = false;
+    ScoreDistribution m_scoreDistribution;
 };

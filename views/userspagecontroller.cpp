@@ -202,6 +202,18 @@ QString UsersPageController::userIdAt(int row) const
     return m_model.user(row).userId;
 }
 
+QString UsersPageController::neighbour(const QString &userId, int delta)
+{
+    for (int row = 0; row < m_model.rowCount(); ++row) {
+        if (m_model.user(row).userId != userId)
+            continue;
+        if (row + delta >= m_model.rowCount() - 10)
+            fetchMore();
+        return userIdAt(row + delta);
+    }
+    return {};
+}
+
 int UsersPageController::selectedCount() const
 {
     return int(m_selection.selectedRows().size());

@@ -99,6 +99,9 @@ public:
     [[nodiscard]] Q_INVOKABLE bool isNumericColumn(int column) const;
     [[nodiscard]] Q_INVOKABLE QString columnTitle(int column) const;
     [[nodiscard]] Q_INVOKABLE QString userIdAt(int row) const;
+    /// The user `delta` rows after (or before) `userId` in the table's current order;
+    /// empty at either end or when userId is not listed. Pages in more rows near the end.
+    [[nodiscard]] Q_INVOKABLE QString neighbour(const QString &userId, int delta);
 
     /// Mouse selection: a plain click selects the row, Ctrl toggles it, Shift extends
     /// from the last clicked row. `modifiers` is Qt.KeyboardModifiers.

@@ -17,6 +17,7 @@ private Q_SLOTS:
     void initTestCase();
     void firstPageArrives();
     void fetchMoreReachesEveryUserOnce();
+    void eachPageIsAskedForOnce();
     void sortsOnTheServer_data();
     void sortsOnTheServer();
     void searchFilters();
@@ -118,6 +119,28 @@ void TestUserListModel::fetchMoreReachesEveryUserOnce()
     // The rows are in the server's order across page boundaries.
     for (int row = 1; row < model.rowCount(); ++row)
         QVERIFY(model.user(row - 1).lastTraceAt >= model.user(row).lastTraceAt);
+}
+
+void TestUserListModel::eachPageIsAskedForOnce()
+{
+    // A view that asks for more whenever loading stops (as the page's scrolling does).
+    ApiClient client;
+    client.setConnection(connection());
+    UserListModel model;
+    model.setPageSize(30);
+    model.setBulkPageSize(70);
+    int requests = 0;
+    connect(&model, &UserListModel::loadingChanged, this, [&] {
+        if (model.loading())
+            ++requests;
+        else if (model.canFetchMore({}))
+            model.fetchMore({});
+    });
+    model.setClient(&client);
+    QVERIFY(QTest::qWaitFor(
+        [&] { return model.loaded() && !model.loading() && !model.canFetchMore({}); }, 20000));
+    QCOMPARE(model.rowCount(), int(model.totalCount()));
+    QCOMPARE(requests, 1 + int((model.totalCount() + 69) / 70));
 }
 
 void TestUserListModel::sortsOnTheServer_data()

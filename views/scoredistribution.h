@@ -1,0 +1,66 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "api/apiclient.h"
+
+#include <QObject>
+#include <QQmlEngine>
+#include <QVariantList>
+
+/// How one user's numeric scores spread, per score name: a histogram of equal-width
+/// buckets between the name's smallest and largest value. Counted by the server through
+/// the Metrics API (one query for the names and their ranges, then one per bucket row),
+/// so no score is downloaded.
+class ScoreDistribution : public QObject
+{
+    Q_OBJECT
+    QML_ELEMENT
+    QML_UNCREATABLE("owned by UserPageController")
+    /// One entry per score name (most scores first, at most MaxNames):
+    /// {name, count, average, min, max, labels: [bucket labels], counts: [users per bucket]}.
+    Q_PROPERTY(QVariantList series READ series NOTIFY changed)
+    Q_PROPERTY(bool loading READ loading NOTIFY changed)
+    Q_PROPERTY(QString errorString READ errorString NOTIFY changed)
+
+public:
+    explicit ScoreDistribution(QObject *parent = nullptr);
+
+    /// Counts the scores of `userId` in [from, to) (invalid = open) for these environments.
+    void load(ApiClient *client, const QString &userId, const QDateTime &from, const QDateTime &to,
+              const QStringList &environments);
+
+    [[nodiscard]] QVariantList series() const { return m_series; }
+    [[nodiscard]] bool loading() const { return m_pending > 0; }
+    [[nodiscard]] QString errorString() const { return m_error; }
+
+    static constexpr int MaxNames = 4;
+    static constexpr int Buckets = 10;
+
+Q_SIGNALS:
+    void changed();
+
+private:
+    struct Name
+    {
+        QString name;
+        qint64 count = 0;
+        double average = 0;
+        double min = 0;
+        double max = 0;
+        QList<qint64> counts;
+    };
+    [[nodiscard]] MetricsQuery base() const;
+    void loadBuckets();
+    void publish();
+
+    QPointer<ApiClient> m_client;
+    QString m_userId;
+    QDateTime m_from;
+    QDateTime m_to;
+    QStringList m_environments;
+    QList<RequestHandle> m_requests;
+    QList<Name> m_names;
+    int m_pending = 0;
+    QVariantList m_series;
+    QString m_error;
+};
