@@ -168,13 +168,16 @@ void TestTraceListModel::sortsOnTheServer()
     TraceListModel model;
     QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
     model.setQuery(userQuery(m_users.first().userId));
-    model.setClient(&client);
-    QVERIFY(waitLoaded(model));
     QSignalSpy reset(&model, &QAbstractItemModel::modelReset);
+    QSignalSpy query(&model, &TraceListModel::queryChanged);
     model.sort(column, descending ? Qt::DescendingOrder : Qt::AscendingOrder);
     QCOMPARE(reset.count(), 1);
+    QCOMPARE(query.count(), 1);
     QCOMPARE(model.query().orderField, TraceListModel::orderField(column));
+    QCOMPARE(model.query().descending, descending);
     QCOMPARE(model.sortColumn(), column);
+    QCOMPARE(model.sortOrder(), descending ? Qt::DescendingOrder : Qt::AscendingOrder);
+    model.setClient(&client);
     QVERIFY(waitLoaded(model));
     QVERIFY(model.rowCount() >= 50);
     for (int row = 1; row < model.rowCount(); ++row) {
