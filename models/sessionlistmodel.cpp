@@ -106,17 +106,19 @@ void SessionListModel::requestNext()
     m_request = m_client->sessions(
         q, this, [this, page, limit](const ApiResult<Page<SessionSummary>> &result) {
             m_request = {};
-            setLoading(false);
-            if (!result.ok()) {
+            // The answer goes in before `loading` drops: whoever reacts to loadingChanged
+            // by asking for more must see these rows, or the same page is asked for twice.
+            if (result.ok()) {
+                setErrorString({});
+                Page<SessionSummary> received = result.value();
+                received.meta.page = page;
+                received.meta.limit = limit;
+                appendPage(received);
+            } else {
                 setErrorString(result.error().message);
                 setLoaded(true);
-                return;
             }
-            setErrorString({});
-            Page<SessionSummary> received = result.value();
-            received.meta.page = page;
-            received.meta.limit = limit;
-            appendPage(received);
+            setLoading(false);
         });
 }
 

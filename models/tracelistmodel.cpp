@@ -112,17 +112,19 @@ void TraceListModel::requestNext()
     m_request =
         m_client->traces(q, this, [this, page, limit](const ApiResult<Page<TraceSummary>> &result) {
             m_request = {};
-            setLoading(false);
-            if (!result.ok()) {
+            // The answer goes in before `loading` drops: whoever reacts to loadingChanged
+            // by asking for more must see these rows, or the same page is asked for twice.
+            if (result.ok()) {
+                setErrorString({});
+                Page<TraceSummary> received = result.value();
+                received.meta.page = page;
+                received.meta.limit = limit;
+                appendPage(received);
+            } else {
                 setErrorString(result.error().message);
                 setLoaded(true);
-                return;
             }
-            setErrorString({});
-            Page<TraceSummary> received = result.value();
-            received.meta.page = page;
-            received.meta.limit = limit;
-            appendPage(received);
+            setLoading(false);
         });
 }
 

@@ -19,6 +19,7 @@ private Q_SLOTS:
     void initTestCase();
     void firstPageArrives();
     void fetchMoreReachesEveryTraceOnce();
+    void eachPageIsAskedForOnce();
     void sortsOnTheServer_data();
     void sortsOnTheServer();
     void unsortableColumnsKeepTheOrder();
@@ -144,6 +145,30 @@ void TestTraceListModel::fetchMoreReachesEveryTraceOnce()
     QCOMPARE(tokens, user.totalTokens);
     QVERIFY2(std::abs(cost - user.totalCost) < 1e-6,
              qPrintable(QStringLiteral("%1 vs %2").arg(cost).arg(user.totalCost)));
+}
+
+void TestTraceListModel::eachPageIsAskedForOnce()
+{
+    // A view that asks for more whenever loading stops (as a scrolled-to-the-end table does).
+    const UserSummary &user = m_users.first();
+    ApiClient client;
+    client.setConnection(connection(m_server));
+    TraceListModel model;
+    model.setPageSizes(50, 100);
+    model.setQuery(userQuery(user.userId));
+    int requests = 0;
+    connect(&model, &TraceListModel::loadingChanged, this, [&] {
+        if (model.loading())
+            ++requests;
+        else if (model.canFetchMore({}))
+            model.fetchMore({});
+    });
+    model.setClient(&client);
+    QVERIFY(QTest::qWaitFor(
+        [&] { return model.loaded() && !model.loading() && !model.canFetchMore({}); }, 20000));
+    QCOMPARE(model.rowCount(), int(user.totalTraces));
+    // 50, then 50 more to line up with pages of 100, then pages of 100.
+    QCOMPARE(requests, 2 + int((user.totalTraces - 100 + 99) / 100));
 }
 
 void TestTraceListModel::sortsOnTheServer_data()
