@@ -21,8 +21,23 @@ ApplicationWindow {
     function push(component: Component, properties: var) {
         forwardStack = [];
         const page = stack.push(component, properties);
-        page.backRequested.connect(window.goBack);
+        connectPage(page);
         return page;
+    }
+
+    function connectPage(page: var) {
+        page.backRequested.connect(window.goBack);
+        page.neighbourRequested.connect(window.openNeighbour);
+    }
+
+    // The previous (-1) or next (+1) user in the users list's current order.
+    function openNeighbour(delta: int) {
+        const page = currentPage;
+        const id = usersList.controller.neighbour(page.userId, delta);
+        if (id.length === 0)
+            return;
+        const next = stack.replace(userPage, { userId: id, options: { tab: page.tabName } });
+        connectPage(next);
     }
 
     // options: "tab", "from", "to" (ISO 8601), as a deep link carries them.
@@ -43,7 +58,7 @@ ApplicationWindow {
             return;
         const next = forwardStack.pop();
         const page = stack.push(next.component, next.properties);
-        page.backRequested.connect(window.goBack);
+        connectPage(page);
     }
 
     header: AppHeader {
@@ -82,6 +97,7 @@ ApplicationWindow {
         anchors.fill: parent
         visible: AppContext.ready
         initialItem: UsersPage {
+            id: usersList
             onUserActivated: (userId) => window.openUser(userId, {})
         }
     }

@@ -7,6 +7,142 @@ UserPageController::UserPageController(QObject *parent)
     : QObject(parent)
 {
     connect(&m_timeRange, &TimeRange::changed, this, &UserPageController::refresh);
+    m_traceSearchDebounce.setSingleShot(true);
+    m_traceSearchDebounce.setInterval(250);
+    connect(&m_traceSearchDebounce, &QTimer::timeout, this, &UserPageController::applyTracesQuery);
+    connect(&m_traces, &TraceListModel::queryChanged, this,
+            &UserPageController::tracesQueryChanged);
+    connect(&m_daily, &QAbstractItemModel::modelReset, this, &UserPageController::dailyChanged);
+    connect(&m_daily, &DailyUsageModel::loadedChanged, this, &UserPageController::dailyChanged);
+    connect(&m_daily, &DailyUsageModel::daysChanged, this, &UserPageController::dailyChanged);
+    m_models = m_daily.modelUsage();
+}
+
+void UserPageController::setTraceSearch(const QString &text)
+{
+    if (m_traceSearch == text)
+        return;
+    m_traceSearch = text;
+    Q_EMIT tracesQueryChanged();
+    m_traceSearchDebounce.start();
+}
+
+void UserPageController::applyTracesQuery()
+{
+    const UserScope s = scope();
+    TracesQuery q = m_traces.query();
+    q.userId = m_userId;
+    q.from = s.from;
+    q.to = s.to;
+    q.environments = s.environments;
+    q.name = m_traceSearch.trimmed();
+    q.fields = {QStringLiteral("core")};
+    m_traces.setQuery(q);
+}
+
+void UserPageController::sortTracesBy(int column)
+{
+    if (!TraceListModel::isSortable(column))
+        return;
+    bool descending = isTraceColumnNumeric(column) || column == TraceListModel::TimeColumn;
+    if (column == m_traces.sortColumn())
+        descending = m_traces.sortOrder() != Qt::DescendingOrder;
+    m_traces.sort(column, descending ? Qt::DescendingOrder : Qt::AscendingOrder);
+}
+
+bool UserPageController::isTraceColumnSortable(int column) const
+{
+    return TraceListModel::isSortable(column);
+}
+
+bool UserPageController::isTraceColumnNumeric(int column) const
+{
+    return m_traces.headerData(column, Qt::Horizontal, TraceListModel::NumericRole).toBool();
+}
+
+void UserPageController::fetchMoreTraces()
+{
+    if (m_traces.canFetchMore({}))
+        m_traces.fetchMore({});
+}
+
+QString UserPageController::traceIdAt(int row) const
+{
+    return row >= 0 && row < m_traces.rowCount() ? m_traces.trace(row).id : QString();
+}
+
+QList<double> UserPageController::dayColumn(int column) const
+{
+    QList<double> values;
+    for (int row = 0; row < m_daily.rowCount(); ++row)
+        values.append(m_daily.index(row, column).data(DailyUsageModel::ValueRole).toDouble());
+    return values;
+}
+
+QStringList UserPageController::dayLabels() const
+{
+    QStringList labels;
+    for (int row = 0; row < m_daily.rowCount(); ++row)
+        labels.append(m_daily.index(row, 0)
+                          .data(DailyUsageModel::DateRole)
+                          .toDate()
+                          .toString(QStringLiteral("MM-dd")));
+    return labels;
+}
+
+QList<double> UserPageController::dayTraces() const
+{
+    return dayColumn(DailyUsageModel::TracesColumn);
+}
+
+QList<double> UserPageController::dayInputTokens() const
+{
+    return dayColumn(DailyUsageModel::InputTokensColumn);
+}
+
+QList<double> UserPageController::dayOutputTokens() const
+{
+    return dayColumn(DailyUsageModel::OutputTokensColumn);
+}
+
+QList<double> UserPageController::dayCost() const
+{
+    return dayColumn(DailyUsageModel::CostColumn);
+}
+
+QList<double> UserPageController::modelColumn(int column) const
+{
+    const ModelUsageModel *models = m_models;
+    QList<double> values;
+    for (int row = 0; row < models->rowCount(); ++row)
+        values.append(models->index(row, column).data(ModelUsageModel::ValueRole).toDouble());
+    return values;
+}
+
+QStringList UserPageController::modelNames() const
+{
+    const ModelUsageModel *models = m_models;
+    QStringList names;
+    for (int row = 0; row < models->rowCount(); ++row) {
+        const QString name = models->index(row, 0).data(ModelUsageModel::ModelRole).toString();
+        names.append(name.isEmpty() ? tr("(no model)") : name);
+    }
+    return names;
+}
+
+QList<double> UserPageController::modelCost() const
+{
+    return modelColumn(ModelUsageModel::CostColumn);
+}
+
+QList<double> UserPageController::modelInputTokens() const
+{
+    return modelColumn(ModelUsageModel::InputTokensColumn);
+}
+
+QList<double> UserPageController::modelOutputTokens() const
+{
+    return modelColumn(ModelUsageModel::OutputTokensColumn);
 }
 
 void UserPageController::setClient(ApiClient *client)
@@ -14,6 +150,8 @@ void UserPageController::setClient(ApiClient *client)
     if (m_client == client)
         return;
     m_client = client;
+    m_traces.setClient(client);
+    m_daily.setClient(client);
     Q_EMIT clientChanged();
     refresh();
 }
@@ -53,6 +191,17 @@ void UserPageController::refresh()
         return;
     const UserScope s = scope();
     m_scoreDistribution.load(m_client, m_userId, s.from, s.to, s.environments);
+    const TracesQuery tracesBefore = m_traces.query();
+    applyTracesQuery();
+    if (m_traces.query() == tracesBefore)
+        m_traces.reload();
+    DailyMetricsQuery daily;
+    daily.userId = m_userId;
+    daily.environments = s.environments;
+    // The charts need a bounded axis: "all time" shows the 90 days up to now.
+    daily.from = s.from.isValid() ? s.from : QDateTime::currentDateTimeUtc().addDays(-90);
+    daily.to = s.to;
+    m_daily.setQuery(daily);
     m_request = m_client->user(m_userId, s, this, [this](const ApiResult<UserSummary> &result) {
         m_request = {};
         m_loaded = true;

@@ -2,11 +2,14 @@
 #pragma once
 
 #include "api/apiclient.h"
+#include "models/dailyusagemodel.h"
+#include "models/tracelistmodel.h"
 #include "views/scoredistribution.h"
 #include "views/timerange.h"
 
 #include <QObject>
 #include <QQmlEngine>
+#include <QTimer>
 #include <QVariantMap>
 
 /// One user's page: their totals over the page's time range and environment.
@@ -32,6 +35,24 @@ class UserPageController : public QObject
     Q_PROPERTY(QString errorString READ errorString NOTIFY summaryChanged)
     /// How the user's numeric scores spread, per score name.
     Q_PROPERTY(ScoreDistribution *scoreDistribution READ scoreDistribution CONSTANT)
+    /// The user's traces (a TraceListModel; QObject for Qt 6.4's QML tooling).
+    Q_PROPERTY(QObject *traces READ traces CONSTANT)
+    Q_PROPERTY(int traceSortColumn READ traceSortColumn NOTIFY tracesQueryChanged)
+    Q_PROPERTY(bool traceSortDescending READ traceSortDescending NOTIFY tracesQueryChanged)
+    /// Text the trace name must contain; applied after a short pause in typing.
+    Q_PROPERTY(QString traceSearch READ traceSearch WRITE setTraceSearch NOTIFY tracesQueryChanged)
+    /// Per day over the range, oldest first, for the charts: "MM-dd" labels and figures.
+    Q_PROPERTY(QStringList dayLabels READ dayLabels NOTIFY dailyChanged)
+    Q_PROPERTY(QList<double> dayTraces READ dayTraces NOTIFY dailyChanged)
+    Q_PROPERTY(QList<double> dayInputTokens READ dayInputTokens NOTIFY dailyChanged)
+    Q_PROPERTY(QList<double> dayOutputTokens READ dayOutputTokens NOTIFY dailyChanged)
+    Q_PROPERTY(QList<double> dayCost READ dayCost NOTIFY dailyChanged)
+    /// Per model over the range, most expensive first.
+    Q_PROPERTY(QStringList modelNames READ modelNames NOTIFY dailyChanged)
+    Q_PROPERTY(QList<double> modelCost READ modelCost NOTIFY dailyChanged)
+    Q_PROPERTY(QList<double> modelInputTokens READ modelInputTokens NOTIFY dailyChanged)
+    Q_PROPERTY(QList<double> modelOutputTokens READ modelOutputTokens NOTIFY dailyChanged)
+    Q_PROPERTY(bool dailyLoaded READ dailyLoaded NOTIFY dailyChanged)
 
 public:
     explicit UserPageController(QObject *parent = nullptr);
@@ -48,6 +69,33 @@ public:
     [[nodiscard]] bool loaded() const { return m_loaded; }
     [[nodiscard]] QString errorString() const { return m_error; }
     [[nodiscard]] ScoreDistribution *scoreDistribution() { return &m_scoreDistribution; }
+    [[nodiscard]] QObject *traces() { return &m_traces; }
+    [[nodiscard]] TraceListModel *traceModel() { return &m_traces; }
+    [[nodiscard]] DailyUsageModel *dailyModel() { return &m_daily; }
+    [[nodiscard]] int traceSortColumn() const { return m_traces.sortColumn(); }
+    [[nodiscard]] bool traceSortDescending() const
+    {
+        return m_traces.sortOrder() == Qt::DescendingOrder;
+    }
+    [[nodiscard]] QString traceSearch() const { return m_traceSearch; }
+    void setTraceSearch(const QString &text);
+    [[nodiscard]] QStringList dayLabels() const;
+    [[nodiscard]] QList<double> dayTraces() const;
+    [[nodiscard]] QList<double> dayInputTokens() const;
+    [[nodiscard]] QList<double> dayOutputTokens() const;
+    [[nodiscard]] QList<double> dayCost() const;
+    [[nodiscard]] QStringList modelNames() const;
+    [[nodiscard]] QList<double> modelCost() const;
+    [[nodiscard]] QList<double> modelInputTokens() const;
+    [[nodiscard]] QList<double> modelOutputTokens() const;
+    [[nodiscard]] bool dailyLoaded() const { return m_daily.loaded(); }
+
+    /// Sorts the traces by a column (on the server); sortable columns only.
+    Q_INVOKABLE void sortTracesBy(int column);
+    Q_INVOKABLE bool isTraceColumnSortable(int column) const;
+    Q_INVOKABLE bool isTraceColumnNumeric(int column) const;
+    Q_INVOKABLE void fetchMoreTraces();
+    [[nodiscard]] Q_INVOKABLE QString traceIdAt(int row) const;
 
     /// Loads everything again (Retry, F5); presets move with the clock.
     Q_INVOKABLE void refresh();
@@ -60,6 +108,8 @@ Q_SIGNALS:
     void userIdChanged();
     void environmentChanged();
     void summaryChanged();
+    void tracesQueryChanged();
+    void dailyChanged();
 
 private:
     [[nodiscard]] UserScope scope() const;
@@ -73,4 +123,13 @@ private:
     QString m_error;
     bool m_loaded = false;
     ScoreDistribution m_scoreDistribution;
+    TraceListModel m_traces;
+    DailyUsageModel m_daily;
+    ModelUsageModel *m_models = nullptr; // owned by m_daily
+    QString m_traceSearch;
+    QTimer m_traceSearchDebounce;
+
+    [[nodiscard]] QList<double> dayColumn(int column) const;
+    [[nodiscard]] QList<double> modelColumn(int column) const;
+    void applyTracesQuery();
 };

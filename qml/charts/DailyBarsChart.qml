@@ -25,7 +25,7 @@ ChartView {
         if (valueAxis) {
             valueAxis.min = 0;
             valueAxis.max = max > 0 ? max * 1.1 : 1;
-            valueAxis.labelFormat = max >= 1000 ? "%.2g" : "%.3g";
+            valueAxis.labelFormat = max >= 1000 ? "%.0f" : "%.3g";
         }
     }
 

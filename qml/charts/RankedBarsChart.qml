@@ -35,7 +35,7 @@ ChartView {
         if (valueAxis) {
             valueAxis.min = 0;
             valueAxis.max = max > 0 ? max * 1.08 : 1;
-            valueAxis.labelFormat = "%.3g";
+            valueAxis.labelFormat = max >= 1000 ? "%.0f" : "%.3g";
         }
     }
 

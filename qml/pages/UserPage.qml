@@ -5,7 +5,8 @@ import QtQuick.Controls
 import QtQuick.Layouts
 import XeroML.Dashboard
 
-// One user: the id (copyable), first and last trace, and their totals over a time range.
+// One user: who (id, first and last trace), how much (totals), over time and by model
+// (charts), and what they did (traces, sessions, feedback).
 Page {
     id: page
 
@@ -14,23 +15,35 @@ Page {
     property var options: ({})
     property bool reportedReady: false
     readonly property alias controller: controller
+    readonly property alias tabs: tabs
+    readonly property var tabNames: ["overview", "traces", "sessions", "feedback"]
+    readonly property string tabName: tabNames[tabs.currentIndex]
     readonly property var figures: controller.figures
     readonly property bool hasFigures: figures.userId !== undefined
 
     signal backRequested
+    signal neighbourRequested(int delta)
+    signal traceRequested(string traceId)
 
     Keys.onEscapePressed: backRequested()
-    Component.onCompleted: forceActiveFocus()
+    Component.onCompleted: {
+        const tab = tabNames.indexOf(String(options.tab || "overview"));
+        tabs.currentIndex = Math.max(0, tab);
+        forceActiveFocus();
+    }
+
+    function reportReadyOnce() {
+        if (!reportedReady && controller.loaded && !controller.loading && controller.dailyLoaded) {
+            reportedReady = true;
+            AppContext.reportPageReady(controller.errorString);
+        }
+    }
 
     UserPageController {
         id: controller
         userId: page.userId
-        onSummaryChanged: {
-            if (!page.reportedReady && loaded && !loading) {
-                page.reportedReady = true;
-                AppContext.reportPageReady(errorString);
-            }
-        }
+        onSummaryChanged: page.reportReadyOnce()
+        onDailyChanged: page.reportReadyOnce()
     }
     Binding {
         target: controller
@@ -42,52 +55,24 @@ Page {
         sequences: ["F5", "Ctrl+R"]
         onActivated: controller.refresh()
     }
+    Shortcut {
+        sequence: "Alt+Up"
+        onActivated: page.neighbourRequested(-1)
+    }
+    Shortcut {
+        sequence: "Alt+Down"
+        onActivated: page.neighbourRequested(1)
+    }
 
     ColumnLayout {
         anchors.fill: parent
-        anchors.margins: 16
-        spacing: 12
+        anchors.margins: 12
+        spacing: 8
 
-        RowLayout {
+        UserHeader {
             Layout.fillWidth: true
-            spacing: 8
-
-            TextField {
-                // Read-only but selectable, so the id can be copied as is.
-                id: idField
-                Layout.fillWidth: true
-                text: page.userId
-                readOnly: true
-                selectByMouse: true
-                font.pixelSize: 20
-                font.bold: true
-                background: null
-            }
-            Button {
-                text: qsTr("Copy ID")
-                onClicked: {
-                    idField.selectAll();
-                    idField.copy();
-                    idField.deselect();
-                    copied.visible = true;
-                }
-            }
-            Label {
-                id: copied
-                visible: false
-                text: qsTr("Copied")
-                opacity: 0.7
-            }
-            ComboBox {
-                Layout.preferredWidth: 170
-                model: controller.timeRange.presetLabels
-                currentIndex: controller.timeRange.presetIndex
-                onActivated: (index) => {
-                    const key = controller.timeRange.presetKeys[index];
-                    if (key !== "custom")
-                        controller.timeRange.preset = key;
-                }
-            }
+            controller: controller
+            onNeighbourRequested: (delta) => page.neighbourRequested(delta)
         }
 
         ErrorBanner {
@@ -96,76 +81,55 @@ Page {
             onRetryRequested: controller.refresh()
         }
 
-        Label {
-            visible: page.hasFigures
-            text: qsTr("%1 · environments: %2 · first trace %3 (%4) · last trace %5 (%6)")
-                .arg(controller.timeRange.label).arg(page.figures.environments)
-                .arg(page.figures.firstTraceAt).arg(page.figures.firstTraceExact)
-                .arg(page.figures.lastTraceAt).arg(page.figures.lastTraceExact)
-            opacity: 0.75
-            wrapMode: Text.Wrap
+        TabBar {
+            id: tabs
             Layout.fillWidth: true
+            TabButton { text: qsTr("Overview") }
+            TabButton { text: qsTr("Traces") }
+            TabButton { text: qsTr("Sessions") }
+            TabButton { text: qsTr("Feedback") }
         }
 
-        GridLayout {
-            columns: 4
-            columnSpacing: 12
-            rowSpacing: 12
+        StackLayout {
             Layout.fillWidth: true
-            visible: page.hasFigures
+            Layout.fillHeight: true
+            currentIndex: tabs.currentIndex
 
-            Repeater {
-                model: [
-                    { label: qsTr("Traces"), key: "totalTraces" },
-                    { label: qsTr("Sessions"), key: "totalSessions" },
-                    { label: qsTr("Observations"), key: "totalObservations" },
-                    { label: qsTr("Cost (USD)"), key: "totalCost" },
-                    { label: qsTr("Input tokens"), key: "inputTokens" },
-                    { label: qsTr("Output tokens"), key: "outputTokens" },
-                    { label: qsTr("Total tokens"), key: "totalTokens" },
-                    { label: qsTr("Avg score"), key: "averageScore" }
-                ]
-                delegate: Rectangle {
-                    id: tile
-                    required property var modelData
+            UserCharts {
+                controller: controller
+            }
+
+            ColumnLayout {
+                spacing: 6
+                TextField {
+                    Layout.preferredWidth: 320
+                    placeholderText: qsTr("Search trace name…")
+                    selectByMouse: true
+                    onTextChanged: controller.traceSearch = text
+                }
+                DataTable {
                     Layout.fillWidth: true
-                    implicitHeight: 72
-                    radius: 6
-                    color: "#f6f7f9"
-                    border.color: "#dde1e6"
-
-                    Column {
-                        anchors.fill: parent
-                        anchors.margins: 10
-                        spacing: 4
-                        Label {
-                            text: tile.modelData.label
-                            opacity: 0.7
-                        }
-                        Label {
-                            text: page.figures[tile.modelData.key] || ""
-                            font.pixelSize: 22
-                            font.bold: true
-                        }
-                    }
+                    Layout.fillHeight: true
+                    model: controller.traces
+                    columnWidths: [150, 180, 170, 80, 100, 110, 100, 110, 70, 200]
+                    sortColumn: controller.traceSortColumn
+                    sortDescending: controller.traceSortDescending
+                    sortableColumns: Array.from({ length: 10 }, (_, column) => controller.isTraceColumnSortable(column))
+                    numericColumns: Array.from({ length: 10 }, (_, column) => controller.isTraceColumnNumeric(column))
+                    emptyText: qsTr("No traces in %1").arg(controller.timeRange.label.toLowerCase())
+                    onSortRequested: (column) => controller.sortTracesBy(column)
+                    onMoreWanted: controller.fetchMoreTraces()
+                    onRowActivated: (row) => page.traceRequested(controller.traceIdAt(row))
                 }
             }
-        }
 
-        Label {
-            visible: page.hasFigures
-            text: qsTr("Average over %1 numeric scores.").arg(page.figures.scoreCount)
-            opacity: 0.7
-        }
+            Label {
+                text: qsTr("Sessions")
+            }
 
-        BusyIndicator {
-            Layout.alignment: Qt.AlignHCenter
-            running: controller.loading
-            visible: running
-        }
-
-        Item {
-            Layout.fillHeight: true
+            Label {
+                text: qsTr("Feedback")
+            }
         }
     }
 }

@@ -25,6 +25,10 @@ public Q_SLOTS:
     void qmlEngineAvailable(QQmlEngine *engine)
     {
         engine->addImportPath(QStringLiteral("qrc:/"));
+        // Each test file gets its own engine; they all share one server and context.
+        if (m_started)
+            return;
+        m_started = true;
         QString error;
         xeroml::server::DemoOptions demo;
         demo.users = 4000;
@@ -45,6 +49,7 @@ private:
     TestServer m_server;
     ApiClient m_client;
     AppContext m_context;
+    bool m_started = false;
 };
 
 int main(int argc, char **argv)
