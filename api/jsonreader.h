@@ -33,7 +33,8 @@ public:
     void optionalDateTime(QLatin1String key, QDateTime *out); ///< null or absent → invalid
     void anyValue(QLatin1String key, QJsonValue *out);        ///< any JSON; absent → undefined
     void optionalObject(QLatin1String key, QJsonObject *out); ///< null or absent → empty
-    /// An object of numbers (usageDetails, costDetails); null or absent → empty.
+    /// An object of numbers (usageDetails, costDetails); null or absent → empty. Keys are
+    /// open-ended: input, output and total must be numbers, other non-numbers are skipped.
     void numberMap(QLatin1String key, QHash<QString, double> *out);
     /// A required (or, if !required, null/absent → empty) array of objects, each decoded by
     /// T::fromJson; errors name the element ("observations[2].startTime: missing").
@@ -47,14 +48,15 @@ public:
             return fail(key, QStringLiteral("expected an array"));
         const QJsonArray array = value->toArray();
         out->reserve(array.size());
-        for (qsizetype i = 0; i < array.size(); ++i) {
-            const QString element = QStringLiteral("[%1]").arg(i);
-            if (!array.at(i).isObject())
-                return fail(key, element + QStringLiteral(" expected an object"));
+        qsizetype i = 0;
+        // Iterators read elements in place; at(i) would copy each one into a QJsonValue.
+        for (auto it = array.constBegin(); it != array.constEnd(); ++it, ++i) {
+            if (it->type() != QJsonValue::Object)
+                return failNested(key, QStringLiteral("[%1]: expected an object").arg(i));
             QString inner;
-            auto item = T::fromJson(array.at(i).toObject(), &inner);
+            auto item = T::fromJson(it->toObject(), &inner);
             if (!item)
-                return failNested(key, element + QLatin1Char('.') + inner);
+                return failNested(key, QStringLiteral("[%1].%2").arg(i).arg(inner));
             out->append(std::move(*item));
         }
     }
@@ -79,7 +81,24 @@ public:
     bool finish(QString *error) const;
 
 private:
-    [[nodiscard]] std::optional<QJsonValue> field(QLatin1String key, bool required);
+    // A found value, read in place (no QJsonValue copy per field).
+    class Field
+    {
+    public:
+        Field() = default;
+        explicit Field(QJsonObject::const_iterator it)
+            : m_it(it)
+            , m_found(true)
+        {}
+        explicit operator bool() const { return m_found; }
+        const QJsonValueConstRef *operator->() const { return m_it.operator->(); }
+        QJsonValueConstRef operator*() const { return *m_it; }
+
+    private:
+        QJsonObject::const_iterator m_it;
+        bool m_found = false;
+    };
+    [[nodiscard]] Field field(QLatin1String key, bool required);
     void fail(QLatin1String key, const QString &what);
     void failNested(QLatin1String key, const QString &rest);
 
