@@ -185,6 +185,11 @@ void SessionListModel::requestTraceTimes(int firstRow, int lastRow)
     if (front.isEmpty())
         return;
     m_queue = front + m_queue;
+    while (m_queue.size() > kMaxQueuedTraceTimes) {
+        const auto row = m_rowOf.constFind(m_queue.takeLast());
+        if (row != m_rowOf.cend())
+            m_rows[*row].state = Times::Unknown;
+    }
     pumpTraceTimes();
 }
 

@@ -77,6 +77,9 @@ public:
     /// Session detail requests in flight, and waiting.
     [[nodiscard]] int traceTimeRequestsInFlight() const { return int(m_inFlight.size()); }
     [[nodiscard]] int traceTimeRequestsQueued() const { return int(m_queue.size()); }
+    /// Waiting detail requests kept; older ones (rows scrolled past) are dropped and asked
+    /// for again when their rows are requested again.
+    static constexpr int kMaxQueuedTraceTimes = 256;
 
     /// Appends one page as if it had come from the server (also the entry point for tests).
     void appendPage(const Page<SessionSummary> &page);

@@ -22,6 +22,7 @@ private Q_SLOTS:
     void changedQueryCancelsTraceTimes();
     void errorIsShown();
     void appendPageWithoutNetwork();
+    void traceTimeQueueIsBounded();
 
 private:
     [[nodiscard]] SessionsQuery userQuery(const QString &userId) const;
@@ -240,6 +241,32 @@ void TestSessionListModel::appendPageWithoutNetwork()
     QCOMPARE(roles.value(SessionListModel::TraceTimesRole), QByteArray("traceTimes"));
     QCOMPARE(roles.value(SessionListModel::SessionIdRole), QByteArray("sessionId"));
     QCOMPARE(int(SessionListModel::SessionIdRole), Qt::UserRole + 1);
+}
+
+void TestSessionListModel::traceTimeQueueIsBounded()
+{
+    // No client: nothing leaves the queue, so it shows what a fast scroll would leave behind.
+    SessionListModel model;
+    constexpr int kRows = SessionListModel::kMaxQueuedTraceTimes + 100;
+    Page<SessionSummary> page;
+    for (int i = 0; i < kRows; ++i) {
+        SessionSummary s;
+        s.id = QStringLiteral("s%1").arg(i);
+        s.createdAt = QDateTime(QDate(2026, 12, 1), QTime(0, 0), Qt::UTC).addSecs(i);
+        page.items.append(s);
+    }
+    page.meta.totalItems = kRows;
+    model.appendPage(page);
+    model.requestTraceTimes(0, 99);
+    QCOMPARE(model.traceTimeRequestsQueued(), 100);
+    model.requestTraceTimes(100, kRows - 1); // the newest range goes first, the oldest drops
+    QCOMPARE(model.traceTimeRequestsQueued(), SessionListModel::kMaxQueuedTraceTimes);
+    model.requestTraceTimes(0, 9); // dropped rows can be asked for again
+    QCOMPARE(model.traceTimeRequestsQueued(), SessionListModel::kMaxQueuedTraceTimes);
+    model.requestTraceTimes(0, 9); // and are not queued twice
+    QCOMPARE(model.traceTimeRequestsQueued(), SessionListModel::kMaxQueuedTraceTimes);
+    model.setTraceTimes(QStringLiteral("s5"), {});
+    QCOMPARE(model.traceTimeRequestsQueued(), SessionListModel::kMaxQueuedTraceTimes - 1);
 }
 
 QTEST_GUILESS_MAIN(TestSessionListModel)
