@@ -28,11 +28,30 @@ ApplicationWindow {
     function connectPage(page: var) {
         page.backRequested.connect(window.goBack);
         page.neighbourRequested.connect(window.openNeighbour);
+        if (page.traceRequested)
+            page.traceRequested.connect((id) => window.openTrace(id, {}));
+        if (page.sessionRequested)
+            page.sessionRequested.connect((id) => window.openSession(id, {}));
+    }
+
+    // options: "tab", "from", "to" (ISO 8601), as a deep link carries them.
+    function openUser(userId: string, options: var) {
+        push(userPage, { userId: userId, options: options || {} });
+    }
+    function openTrace(traceId: string, options: var) {
+        if (traceId.length > 0)
+            push(tracePage, { traceId: traceId, options: options || {} });
+    }
+    function openSession(sessionId: string, options: var) {
+        if (sessionId.length > 0)
+            push(sessionPage, { sessionId: sessionId, options: options || {} });
     }
 
     // The previous (-1) or next (+1) user in the users list's current order.
     function openNeighbour(delta: int) {
         const page = currentPage;
+        if (page.userId === undefined)
+            return;
         const id = usersList.controller.neighbour(page.userId, delta);
         if (id.length === 0)
             return;
@@ -40,16 +59,18 @@ ApplicationWindow {
         connectPage(next);
     }
 
-    // options: "tab", "from", "to" (ISO 8601), as a deep link carries them.
-    function openUser(userId: string, options: var) {
-        push(userPage, { userId: userId, options: options || {} });
+    function pageState(page: var): var {
+        if (page.userId !== undefined)
+            return { component: userPage, properties: { userId: page.userId, options: { tab: page.tabName } } };
+        if (page.traceId !== undefined)
+            return { component: tracePage, properties: { traceId: page.traceId, options: page.options } };
+        return { component: sessionPage, properties: { sessionId: page.sessionId, options: page.options } };
     }
 
     function goBack() {
         if (stack.depth <= 1)
             return;
-        const page = currentPage;
-        forwardStack.push({ component: userPage, properties: { userId: page.userId, options: page.options } });
+        forwardStack.push(pageState(currentPage));
         stack.pop();
     }
 
@@ -63,7 +84,7 @@ ApplicationWindow {
 
     header: AppHeader {
         canGoBack: stack.depth > 1
-        location: stack.depth > 1 && window.currentPage ? qsTr("Users › %1").arg(window.currentPage.userId) : qsTr("Users")
+        location: stack.depth > 1 && window.currentPage ? qsTr("Users › %1").arg(window.currentPage.title) : qsTr("Users")
         onBackRequested: window.goBack()
     }
 
@@ -72,6 +93,10 @@ ApplicationWindow {
         function onOpenRequested(kind: string, id: string, options: var) {
             if (kind === "users")
                 window.openUser(id, options);
+            else if (kind === "traces")
+                window.openTrace(id, options);
+            else if (kind === "sessions")
+                window.openSession(id, options);
         }
     }
 
@@ -110,5 +135,13 @@ ApplicationWindow {
     Component {
         id: userPage
         UserPage {}
+    }
+    Component {
+        id: tracePage
+        TracePage {}
+    }
+    Component {
+        id: sessionPage
+        SessionPage {}
     }
 }

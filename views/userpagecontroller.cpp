@@ -16,6 +16,92 @@ UserPageController::UserPageController(QObject *parent)
     connect(&m_daily, &DailyUsageModel::loadedChanged, this, &UserPageController::dailyChanged);
     connect(&m_daily, &DailyUsageModel::daysChanged, this, &UserPageController::dailyChanged);
     m_models = m_daily.modelUsage();
+    connect(&m_sessions, &SessionListModel::spanChanged, this, &UserPageController::axisChanged);
+    connect(&m_sessions, &SessionListModel::totalCountChanged, this,
+            &UserPageController::totalsChanged);
+    connect(&m_scores, &ScoreListModel::totalCountChanged, this,
+            &UserPageController::totalsChanged);
+    m_scoreFilterDebounce.setSingleShot(true);
+    m_scoreFilterDebounce.setInterval(250);
+    connect(&m_scoreFilterDebounce, &QTimer::timeout, this, &UserPageController::applyScoresQuery);
+}
+
+QDateTime UserPageController::axisFrom() const
+{
+    const QDateTime from = m_timeRange.from(QDateTime::currentDateTimeUtc());
+    return from.isValid() ? from : m_sessions.earliest();
+}
+
+QDateTime UserPageController::axisTo() const
+{
+    const QDateTime to = m_timeRange.to();
+    if (to.isValid())
+        return to;
+    return m_timeRange.preset() == QLatin1String("all") ? m_sessions.latest()
+                                                        : QDateTime::currentDateTimeUtc();
+}
+
+void UserPageController::setScoreName(const QString &name)
+{
+    if (m_scoreName == name)
+        return;
+    m_scoreName = name;
+    Q_EMIT scoreFilterChanged();
+    m_scoreFilterDebounce.start();
+}
+
+void UserPageController::setScoreSource(const QString &source)
+{
+    if (m_scoreSource == source)
+        return;
+    m_scoreSource = source;
+    Q_EMIT scoreFilterChanged();
+    applyScoresQuery();
+}
+
+void UserPageController::setScoreDataType(const QString &dataType)
+{
+    if (m_scoreDataType == dataType)
+        return;
+    m_scoreDataType = dataType;
+    Q_EMIT scoreFilterChanged();
+    applyScoresQuery();
+}
+
+void UserPageController::applyScoresQuery()
+{
+    const UserScope s = scope();
+    ScoresQuery q = m_scores.query();
+    q.userId = m_userId;
+    q.from = s.from;
+    q.to = s.to;
+    q.environments = s.environments;
+    q.name = m_scoreName.trimmed();
+    q.source = m_scoreSource;
+    q.dataType = m_scoreDataType;
+    m_scores.setQuery(q);
+}
+
+void UserPageController::fetchMoreSessions()
+{
+    if (m_sessions.canFetchMore({}))
+        m_sessions.fetchMore({});
+}
+
+void UserPageController::fetchMoreScores()
+{
+    if (m_scores.canFetchMore({}))
+        m_scores.fetchMore({});
+}
+
+bool UserPageController::isScoreColumnNumeric(int column) const
+{
+    return m_scores.headerData(column, Qt::Horizontal, ScoreListModel::NumericRole).toBool();
+}
+
+QString UserPageController::scoreTraceIdAt(int row) const
+{
+    return m_scores.index(row, 0).data(ScoreListModel::TraceIdRole).toString();
 }
 
 void UserPageController::setTraceSearch(const QString &text)
@@ -152,6 +238,8 @@ void UserPageController::setClient(ApiClient *client)
     m_client = client;
     m_traces.setClient(client);
     m_daily.setClient(client);
+    m_sessions.setClient(client);
+    m_scores.setClient(client);
     Q_EMIT clientChanged();
     refresh();
 }
@@ -195,6 +283,22 @@ void UserPageController::refresh()
     applyTracesQuery();
     if (m_traces.query() == tracesBefore)
         m_traces.reload();
+    const ScoresQuery scoresBefore = m_scores.query();
+    applyScoresQuery();
+    if (m_scores.query() == scoresBefore)
+        m_scores.reload();
+    SessionsQuery sessions;
+    sessions.userId = m_userId;
+    sessions.from = s.from;
+    sessions.to = s.to;
+    sessions.environments = s.environments;
+    sessions.orderField = QStringLiteral("firstTraceAt");
+    sessions.descending = true;
+    if (m_sessions.query() == sessions)
+        m_sessions.reload();
+    else
+        m_sessions.setQuery(sessions);
+    Q_EMIT axisChanged();
     DailyMetricsQuery daily;
     daily.userId = m_userId;
     daily.environments = s.environments;

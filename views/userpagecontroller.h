@@ -3,7 +3,10 @@
 
 #include "api/apiclient.h"
 #include "models/dailyusagemodel.h"
+#include "models/scorelistmodel.h"
+#include "models/sessionlistmodel.h"
 #include "models/tracelistmodel.h"
+#include "views/modeltypes.h"
 #include "views/scoredistribution.h"
 #include "views/timerange.h"
 
@@ -35,8 +38,8 @@ class UserPageController : public QObject
     Q_PROPERTY(QString errorString READ errorString NOTIFY summaryChanged)
     /// How the user's numeric scores spread, per score name.
     Q_PROPERTY(ScoreDistribution *scoreDistribution READ scoreDistribution CONSTANT)
-    /// The user's traces (a TraceListModel; QObject for Qt 6.4's QML tooling).
-    Q_PROPERTY(QObject *traces READ traces CONSTANT)
+    /// The user's traces.
+    Q_PROPERTY(TraceListModel *traces READ traceModel CONSTANT)
     Q_PROPERTY(int traceSortColumn READ traceSortColumn NOTIFY tracesQueryChanged)
     Q_PROPERTY(bool traceSortDescending READ traceSortDescending NOTIFY tracesQueryChanged)
     /// Text the trace name must contain; applied after a short pause in typing.
@@ -53,6 +56,20 @@ class UserPageController : public QObject
     Q_PROPERTY(QList<double> modelInputTokens READ modelInputTokens NOTIFY dailyChanged)
     Q_PROPERTY(QList<double> modelOutputTokens READ modelOutputTokens NOTIFY dailyChanged)
     Q_PROPERTY(bool dailyLoaded READ dailyLoaded NOTIFY dailyChanged)
+    /// The user's sessions, for the timeline.
+    Q_PROPERTY(SessionListModel *sessions READ sessionModel CONSTANT)
+    /// Sessions and scores matching, all pages together (doubles: QML numbers).
+    Q_PROPERTY(double sessionTotal READ sessionTotal NOTIFY totalsChanged)
+    Q_PROPERTY(double scoreTotal READ scoreTotal NOTIFY totalsChanged)
+    /// The timeline's axis: the page's range, or the sessions' own span for "all time".
+    Q_PROPERTY(QDateTime axisFrom READ axisFrom NOTIFY axisChanged)
+    Q_PROPERTY(QDateTime axisTo READ axisTo NOTIFY axisChanged)
+    /// The user's scores, filtered by name, source and data type.
+    Q_PROPERTY(ScoreListModel *scores READ scoreModel CONSTANT)
+    Q_PROPERTY(QString scoreName READ scoreName WRITE setScoreName NOTIFY scoreFilterChanged)
+    Q_PROPERTY(QString scoreSource READ scoreSource WRITE setScoreSource NOTIFY scoreFilterChanged)
+    Q_PROPERTY(
+        QString scoreDataType READ scoreDataType WRITE setScoreDataType NOTIFY scoreFilterChanged)
 
 public:
     explicit UserPageController(QObject *parent = nullptr);
@@ -69,7 +86,6 @@ public:
     [[nodiscard]] bool loaded() const { return m_loaded; }
     [[nodiscard]] QString errorString() const { return m_error; }
     [[nodiscard]] ScoreDistribution *scoreDistribution() { return &m_scoreDistribution; }
-    [[nodiscard]] QObject *traces() { return &m_traces; }
     [[nodiscard]] TraceListModel *traceModel() { return &m_traces; }
     [[nodiscard]] DailyUsageModel *dailyModel() { return &m_daily; }
     [[nodiscard]] int traceSortColumn() const { return m_traces.sortColumn(); }
@@ -89,6 +105,22 @@ public:
     [[nodiscard]] QList<double> modelInputTokens() const;
     [[nodiscard]] QList<double> modelOutputTokens() const;
     [[nodiscard]] bool dailyLoaded() const { return m_daily.loaded(); }
+    [[nodiscard]] SessionListModel *sessionModel() { return &m_sessions; }
+    [[nodiscard]] double sessionTotal() const { return double(m_sessions.totalCount()); }
+    [[nodiscard]] double scoreTotal() const { return double(m_scores.totalCount()); }
+    [[nodiscard]] QDateTime axisFrom() const;
+    [[nodiscard]] QDateTime axisTo() const;
+    [[nodiscard]] ScoreListModel *scoreModel() { return &m_scores; }
+    [[nodiscard]] QString scoreName() const { return m_scoreName; }
+    void setScoreName(const QString &name);
+    [[nodiscard]] QString scoreSource() const { return m_scoreSource; }
+    void setScoreSource(const QString &source);
+    [[nodiscard]] QString scoreDataType() const { return m_scoreDataType; }
+    void setScoreDataType(const QString &dataType);
+    Q_INVOKABLE void fetchMoreSessions();
+    Q_INVOKABLE void fetchMoreScores();
+    [[nodiscard]] Q_INVOKABLE bool isScoreColumnNumeric(int column) const;
+    [[nodiscard]] Q_INVOKABLE QString scoreTraceIdAt(int row) const;
 
     /// Sorts the traces by a column (on the server); sortable columns only.
     Q_INVOKABLE void sortTracesBy(int column);
@@ -110,6 +142,9 @@ Q_SIGNALS:
     void summaryChanged();
     void tracesQueryChanged();
     void dailyChanged();
+    void axisChanged();
+    void totalsChanged();
+    void scoreFilterChanged();
 
 private:
     [[nodiscard]] UserScope scope() const;
@@ -128,8 +163,15 @@ private:
     ModelUsageModel *m_models = nullptr; // owned by m_daily
     QString m_traceSearch;
     QTimer m_traceSearchDebounce;
+    SessionListModel m_sessions;
+    ScoreListModel m_scores;
+    QString m_scoreName;
+    QString m_scoreSource;
+    QString m_scoreDataType;
+    QTimer m_scoreFilterDebounce;
 
     [[nodiscard]] QList<double> dayColumn(int column) const;
     [[nodiscard]] QList<double> modelColumn(int column) const;
     void applyTracesQuery();
+    void applyScoresQuery();
 };

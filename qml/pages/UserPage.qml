@@ -14,6 +14,8 @@ Page {
     // From a deep link: "tab", "from", "to".
     property var options: ({})
     property bool reportedReady: false
+
+    title: page.userId
     readonly property alias controller: controller
     readonly property alias tabs: tabs
     readonly property var tabNames: ["overview", "traces", "sessions", "feedback"]
@@ -24,6 +26,7 @@ Page {
     signal backRequested
     signal neighbourRequested(int delta)
     signal traceRequested(string traceId)
+    signal sessionRequested(string sessionId)
 
     Keys.onEscapePressed: backRequested()
     Component.onCompleted: {
@@ -103,7 +106,7 @@ Page {
                 spacing: 6
                 TextField {
                     Layout.preferredWidth: 320
-                    placeholderText: qsTr("Search trace name…")
+                    placeholderText: qsTr("Trace name (exact match)…")
                     selectByMouse: true
                     onTextChanged: controller.traceSearch = text
                 }
@@ -117,18 +120,21 @@ Page {
                     sortableColumns: Array.from({ length: 10 }, (_, column) => controller.isTraceColumnSortable(column))
                     numericColumns: Array.from({ length: 10 }, (_, column) => controller.isTraceColumnNumeric(column))
                     emptyText: qsTr("No traces in %1").arg(controller.timeRange.label.toLowerCase())
+                    loaded: controller.traces.loaded
                     onSortRequested: (column) => controller.sortTracesBy(column)
                     onMoreWanted: controller.fetchMoreTraces()
                     onRowActivated: (row) => page.traceRequested(controller.traceIdAt(row))
                 }
             }
 
-            Label {
-                text: qsTr("Sessions")
+            SessionsTimeline {
+                controller: controller
+                onSessionRequested: (sessionId) => page.sessionRequested(sessionId)
             }
 
-            Label {
-                text: qsTr("Feedback")
+            FeedbackTable {
+                controller: controller
+                onTraceRequested: (traceId) => page.traceRequested(traceId)
             }
         }
     }

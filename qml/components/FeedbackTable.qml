@@ -1,0 +1,54 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+pragma ComponentBehavior: Bound
+import QtQuick
+import QtQuick.Controls
+import QtQuick.Layouts
+import XeroML.Dashboard
+
+// The user's scores and comments, filtered by name, source and data type.
+ColumnLayout {
+    id: root
+
+    required property UserPageController controller
+
+    signal traceRequested(string traceId)
+
+    spacing: 6
+
+    RowLayout {
+        spacing: 8
+        TextField {
+            Layout.preferredWidth: 220
+            placeholderText: qsTr("Score name…")
+            selectByMouse: true
+            onTextChanged: root.controller.scoreName = text
+        }
+        ComboBox {
+            Layout.preferredWidth: 170
+            model: [qsTr("All sources"), "API", "ANNOTATION", "EVAL"]
+            onActivated: (index) => root.controller.scoreSource = index === 0 ? "" : model[index]
+        }
+        ComboBox {
+            Layout.preferredWidth: 170
+            model: [qsTr("All data types"), "NUMERIC", "BOOLEAN", "CATEGORICAL"]
+            onActivated: (index) => root.controller.scoreDataType = index === 0 ? "" : model[index]
+        }
+        Label {
+            text: qsTr("%1 scores").arg(Number(root.controller.scoreTotal).toLocaleString(Qt.locale("en_US"), "f", 0))
+            opacity: 0.75
+            visible: root.controller.scores.loaded
+        }
+    }
+
+    DataTable {
+        Layout.fillWidth: true
+        Layout.fillHeight: true
+        model: root.controller.scores
+        columnWidths: [150, 150, 100, 120, 120, 380, 220]
+        numericColumns: Array.from({ length: 7 }, (_, column) => root.controller.isScoreColumnNumeric(column))
+        loaded: root.controller.scores.loaded
+        emptyText: qsTr("No feedback matches")
+        onMoreWanted: root.controller.fetchMoreScores()
+        onRowActivated: (row) => root.traceRequested(root.controller.scoreTraceIdAt(row))
+    }
+}
