@@ -28,8 +28,9 @@ UserPageController::UserPageController(QObject *parent)
 
 QDateTime UserPageController::axisFrom() const
 {
+    // "All time" spans the user's own activity, from their first trace.
     const QDateTime from = m_timeRange.from(QDateTime::currentDateTimeUtc());
-    return from.isValid() ? from : m_sessions.earliest();
+    return from.isValid() ? from : (m_firstTrace.isValid() ? m_firstTrace : m_sessions.earliest());
 }
 
 QDateTime UserPageController::axisTo() const
@@ -37,8 +38,9 @@ QDateTime UserPageController::axisTo() const
     const QDateTime to = m_timeRange.to();
     if (to.isValid())
         return to;
-    return m_timeRange.preset() == QLatin1String("all") ? m_sessions.latest()
-                                                        : QDateTime::currentDateTimeUtc();
+    if (m_timeRange.preset() != QLatin1String("all"))
+        return QDateTime::currentDateTimeUtc();
+    return m_lastTrace.isValid() ? m_lastTrace : m_sessions.latest();
 }
 
 void UserPageController::setScoreName(const QString &name)
@@ -312,6 +314,9 @@ void UserPageController::refresh()
         if (result.ok()) {
             m_error.clear();
             m_figures = describe(result.value());
+            m_firstTrace = result.value().firstTraceAt;
+            m_lastTrace = result.value().lastTraceAt;
+            Q_EMIT axisChanged();
         } else {
             m_figures.clear();
             m_error = result.error().kind == ApiError::Kind::NotFound

@@ -157,6 +157,8 @@ private:
     QVariantMap m_figures;
     QString m_error;
     bool m_loaded = false;
+    QDateTime m_firstTrace; // the user's activity in the range, for the timeline's axis
+    QDateTime m_lastTrace;
     ScoreDistribution m_scoreDistribution;
     TraceListModel m_traces;
     DailyUsageModel m_daily;

@@ -32,6 +32,7 @@ ColumnLayout {
 
         SessionTimeline {
             id: timeline
+            objectName: "sessionTimeline"
             anchors.fill: parent
             model: root.controller.sessions
             from: root.controller.axisFrom

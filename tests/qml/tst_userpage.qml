@@ -19,6 +19,22 @@ Item {
             anchors.fill: parent
         }
     }
+    Component {
+        id: tracePage
+        TracePage {
+            anchors.fill: parent
+        }
+    }
+    Component {
+        id: sessionPage
+        SessionPage {
+            anchors.fill: parent
+        }
+    }
+    SignalSpy {
+        id: sessionSpy
+        signalName: "sessionRequested"
+    }
 
     TestCase {
         name: "UserPage"
@@ -82,6 +98,70 @@ Item {
             compare(page.controller.traceSortColumn, 7);
             wait(300);
             grabImage(page).save("userpage-traces.png");
+        }
+
+        function test_3_sessionsTimeline() {
+            const page = openHeaviest("sessions");
+            compare(page.tabName, "sessions");
+            const sessions = page.controller.sessions;
+            tryVerify(() => sessions.loaded && !sessions.loading && sessions.rowCount() > 0, 10000);
+            compare(page.controller.sessionTotal, Number(page.figures.totalSessions.replace(/,/g, "")),
+                    "the timeline lists every session the header counts");
+            verify(page.controller.axisFrom < page.controller.axisTo);
+            // The rows in view get their trace marks.
+            tryVerify(() => sessions.data(sessions.index(0, 0), Qt.UserRole + 13) === true, 10000);
+            sessionSpy.target = page;
+            sessionSpy.clear();
+            const timeline = findChild(page, "sessionTimeline");
+            verify(timeline !== null);
+            mouseClick(timeline, 300, 10);
+            compare(sessionSpy.count, 1);
+            compare(sessionSpy.signalArguments[0][0], sessions.data(sessions.index(0, 0), Qt.UserRole + 1));
+            wait(300);
+            grabImage(page).save("userpage-sessions.png");
+        }
+
+        function test_4_feedback() {
+            const page = openHeaviest("feedback");
+            const scores = page.controller.scores;
+            tryVerify(() => scores.loaded && !scores.loading && scores.rowCount() > 0, 10000);
+            const all = page.controller.scoreTotal;
+            page.controller.scoreDataType = "BOOLEAN";
+            tryVerify(() => scores.loaded && !scores.loading && page.controller.scoreTotal < all, 10000);
+            for (let row = 0; row < scores.rowCount(); ++row)
+                compare(scores.data(scores.index(row, 0), Qt.UserRole + 5), "BOOLEAN");
+            page.controller.scoreDataType = "";
+            tryVerify(() => scores.loaded && page.controller.scoreTotal === all, 10000);
+            wait(300);
+            grabImage(page).save("userpage-feedback.png");
+        }
+
+        function test_5_traceAndSessionPages() {
+            const list = openHeaviest("traces");
+            const traces = list.controller.traces;
+            tryVerify(() => traces.loaded && traces.rowCount() > 0, 10000);
+            const traceId = list.controller.traceIdAt(0);
+            const page = createTemporaryObject(tracePage, root, { traceId: traceId });
+            tryVerify(() => page.controller.loaded, 10000);
+            compare(page.controller.errorString, "");
+            verify(page.controller.tree.rowCount() > 0, "the trace has observations");
+            compare(page.controller.detail.type, "TRACE");
+            verify(String(page.controller.detail.input).length > 0, "the trace's input is shown");
+            page.controller.pick(page.controller.tree.index(0, 0));
+            verify(page.controller.detail.type !== "TRACE");
+            wait(300);
+            grabImage(page).save("tracepage.png");
+
+            const sessionId = page.controller.summary.sessionId;
+            if (sessionId.length > 0) {
+                const session = createTemporaryObject(sessionPage, root, { sessionId: sessionId });
+                tryVerify(() => session.controller.traces.loaded && session.controller.traceTotal > 0, 10000);
+                let found = false;
+                for (let row = 0; row < session.controller.traces.rowCount(); ++row)
+                    found = found || session.controller.traceIdAt(row) === traceId;
+                verify(found, "the session lists the trace we came from");
+                grabImage(session).save("sessionpage.png");
+            }
         }
     }
 }
