@@ -137,7 +137,13 @@ std::optional<qint64> retryAfterMs(const QByteArray &value)
     const qint64 seconds = v.toLongLong(&ok);
     if (ok)
         return seconds < 0 ? std::nullopt : std::optional<qint64>(seconds * 1000);
-    const QDateTime at = QDateTime::fromString(QString::fromLatin1(v), Qt::RFC2822Date);
+    // IMF-fixdate ("Sun, 06 Nov 1994 08:49:37 GMT"), else the RFC 2822 forms Qt knows.
+    QDateTime at = QLocale::c().toDateTime(QString::fromLatin1(v),
+                                           QStringLiteral("ddd, dd MMM yyyy hh:mm:ss 'GMT'"));
+    if (at.isValid())
+        at.setTimeSpec(Qt::UTC);
+    else
+        at = QDateTime::fromString(QString::fromLatin1(v), Qt::RFC2822Date);
     if (!at.isValid())
         return std::nullopt;
     return std::max<qint64>(0, QDateTime::currentDateTimeUtc().msecsTo(at));

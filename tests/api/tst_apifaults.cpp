@@ -7,6 +7,7 @@
 
 #include <QElapsedTimer>
 #include <QFile>
+#include <QLocale>
 #include <QLoggingCategory>
 #include <QMutex>
 #include <QTest>
@@ -61,6 +62,9 @@ private Q_SLOTS:
     void serverErrorIsNotRetried();
     void unavailableRetriedWithBackoffThenFails();
     void badGatewayThenSuccess();
+    void backoffGrowsWithJitterWithinBounds();
+    void retryAfterAsHttpDate();
+    void deadContextDuringBackoffNeverCallsBack();
     void hangEndsInTimeout();
     void resetConnection();
     void refusedConnection();
@@ -260,6 +264,61 @@ void TestApiFaults::badGatewayThenSuccess()
     QCOMPARE(m_server->requestCount(kTraces), 3);
 }
 
+void TestApiFaults::backoffGrowsWithJitterWithinBounds()
+{
+    RetryPolicy policy;
+    policy.maxAttempts = 3;
+    policy.baseDelay = std::chrono::milliseconds(200);
+    policy.maxDelay = std::chrono::milliseconds(5000);
+    policy.maxTotalDelay = std::chrono::milliseconds(10000);
+    m_client->setRetryPolicy(policy);
+    m_server->setReply(kTraces, FaultServer::json("{}", 503));
+    QElapsedTimer clock;
+    clock.start();
+    auto *w = getTraces();
+    expectError(*w, ApiError::Kind::Server, 503);
+    // Waits of 200 ms then 400 ms, each with half of it random: 100–200 + 200–400 ms.
+    QVERIFY2(clock.elapsed() >= 290, qPrintable(QString::number(clock.elapsed())));
+    QVERIFY2(clock.elapsed() < 2000, qPrintable(QString::number(clock.elapsed())));
+    QCOMPARE(m_server->requestCount(kTraces), 3);
+}
+
+void TestApiFaults::retryAfterAsHttpDate()
+{
+    FaultServer::Reply limited = FaultServer::json("{}", 503);
+    // IMF-fixdate, as servers send it: "Fri, 04 Dec 2026 17:05:00 GMT".
+    const QByteArray date = QLocale::c()
+                                .toString(QDateTime::currentDateTimeUtc().addSecs(2),
+                                          QStringLiteral("ddd, dd MMM yyyy hh:mm:ss 'GMT'"))
+                                .toLatin1();
+    limited.headers.append(qMakePair(QByteArrayLiteral("Retry-After"), date));
+    m_server->setReplies(kTraces, {limited, FaultServer::json(kTracesPage)});
+    QElapsedTimer clock;
+    clock.start();
+    auto *w = getTraces();
+    QVERIFY(w->wait());
+    QVERIFY2(w->ok(), qPrintable(w->detail()));
+    QCOMPARE(m_server->requestCount(kTraces), 2);
+    QVERIFY2(clock.elapsed() >= 700, qPrintable(QString::number(clock.elapsed())));
+}
+
+void TestApiFaults::deadContextDuringBackoffNeverCallsBack()
+{
+    FaultServer::Reply limited = FaultServer::json("{}", 429);
+    limited.headers.append(qMakePair(QByteArrayLiteral("Retry-After"), QByteArrayLiteral("1")));
+    m_server->setReplies(kTraces, {limited, FaultServer::json(kTracesPage)});
+    Waiter<Page<TraceSummary>> w;
+    auto *context = new QObject;
+    m_client->traces({}, context, w.callback());
+    QTRY_COMPARE(m_server->requestCount(kTraces), 1);
+    QTest::qWait(100);
+    delete context;
+    QTest::qWait(1400);
+    QCOMPARE(w.calls, 0);
+    QCOMPARE(m_server->requestCount(kTraces), 1);
+    QCOMPARE(m_client->runningRequests(), 0);
+}
+
 void TestApiFaults::hangEndsInTimeout()
 {
     FaultServer::Reply hang;
@@ -270,7 +329,7 @@ void TestApiFaults::hangEndsInTimeout()
     clock.start();
     auto *w = getTraces();
     expectError(*w, ApiError::Kind::Timeout);
-    QVERIFY(clock.elapsed() >= 390);
+    QVERIFY(clock.elapsed() >= 350);
     QVERIFY(clock.elapsed() < 3000);
     QCOMPARE(m_server->requestCount(kTraces), 1);
 }
