@@ -8,6 +8,7 @@
 
 #include <QDateTime>
 #include <QElapsedTimer>
+#include <QHash>
 #include <QSqlError>
 
 #include <algorithm>
@@ -171,6 +172,25 @@ struct User
     qint64 lastTs = -1;
     qint64 session = -1;
 };
+
+// One row of the daily rollup (Store's daily_traces / daily_models) summed while generating, so
+// that a bulk load need not join every observation back to its trace afterwards.
+struct RollupSums
+{
+    qint64 traces = 0;
+    qint64 observations = 0;
+    qint64 inputTokens = 0;
+    qint64 outputTokens = 0;
+    qint64 totalTokens = 0;
+    qint64 costNanos = 0;
+};
+
+// (user, day, staging, model + 1 or 0 for the traces themselves) in one key.
+quint64 rollupKey(int user, qint64 day, bool staging, int model)
+{
+    return (static_cast<quint64>(user) << 32) | (static_cast<quint64>(day) << 12) |
+           (staging ? 0x100U : 0U) | static_cast<quint64>(model + 1);
+}
 
 template<size_t N> int pickWeighted(Xoshiro256 &rng, const std::array<int, N> &weights)
 {
@@ -414,6 +434,11 @@ bool DemoGenerator::run(const DemoOptions &options,
     qint64 scoreCounter = 0;
     qint64 sessionCounter = 0;
 
+    // Bulk loads write the rollup from these sums (exact: the generator knows each row);
+    // days must fit the key, otherwise the store recomputes it from the rows.
+    QHash<quint64, RollupSums> rollup;
+    bool rollupFromSums = bulkLoad;
+
     const auto fail = [&db](QString *) {
         db.rollback();
         return false;
@@ -448,9 +473,14 @@ bool DemoGenerator::run(const DemoOptions &options,
         qint64 outputTokens = 0;
         qint64 costNanos = 0;
         QString firstGenerationId;
+        const qint64 utcDay = ts / kDayMs;
+        if (rollupFromSums && (ts < 0 || utcDay >= (1 << 20)))
+            rollupFromSums = false;
+        quint32 modelsSeen = 0;
         for (int g = 0; g < generations; ++g) {
-            const Model &model = kModels[static_cast<size_t>(
-                user && rng.chance(0.5) ? user->favouriteModel : pickWeighted(rng, modelWeights))];
+            const int modelIndex =
+                user && rng.chance(0.5) ? user->favouriteModel : pickWeighted(rng, modelWeights);
+            const Model &model = kModels[static_cast<size_t>(modelIndex)];
             const double u = rng.uniform();
             const double v = rng.uniform();
             const qint64 in = (120 + static_cast<qint64>(u * u * 4000.0)) * kind.inputScale;
@@ -494,6 +524,17 @@ bool DemoGenerator::run(const DemoOptions &options,
             inputTokens += in;
             outputTokens += out;
             costNanos += inCost + outCost;
+            if (rollupFromSums && user) {
+                RollupSums &sums = rollup[rollupKey(userIndex, utcDay, isStaging, modelIndex)];
+                if (!(modelsSeen & (1U << modelIndex)))
+                    ++sums.traces;
+                modelsSeen |= 1U << modelIndex;
+                ++sums.observations;
+                sums.inputTokens += in;
+                sums.outputTokens += out;
+                sums.totalTokens += in + out;
+                sums.costNanos += inCost + outCost;
+            }
             clock = end + rng.between(1, 30);
         }
         const qint64 endTs = clock + rng.between(1, 20);
@@ -640,6 +681,12 @@ bool DemoGenerator::run(const DemoOptions &options,
         traces.add(scoreCount);
         if (!traces.endRow(error))
             return fail(error);
+        if (rollupFromSums && user) {
+            RollupSums &sums = rollup[rollupKey(userIndex, utcDay, isStaging, -1)];
+            ++sums.traces;
+            sums.observations += observationCount;
+            sums.costNanos += costNanos;
+        }
 
         if (progress && (i + 1) % 10000 == 0)
             progress(i + 1, total);
@@ -648,6 +695,51 @@ bool DemoGenerator::run(const DemoOptions &options,
         return fail(error);
     if (bulkLoad && !m_store.createIndexes(error))
         return fail(error);
+    if (bulkLoad && !rollupFromSums && !m_store.rebuildDailyRollup(error))
+        return fail(error);
+    if (rollupFromSums) {
+        // Into the (empty) rollup tables of the empty store, in key order for locality.
+        std::vector<quint64> keys;
+        keys.reserve(static_cast<size_t>(rollup.size()));
+        for (auto it = rollup.cbegin(); it != rollup.cend(); ++it)
+            keys.push_back(it.key());
+        std::sort(keys.begin(), keys.end());
+        BatchInserter dailyTraces(db, QStringLiteral("daily_traces"),
+                                  {QStringLiteral("user_id"), QStringLiteral("day"),
+                                   QStringLiteral("environment"), QStringLiteral("traces"),
+                                   QStringLiteral("observations"), QStringLiteral("cost_nanos")});
+        BatchInserter dailyModels(db, QStringLiteral("daily_models"),
+                                  {QStringLiteral("user_id"), QStringLiteral("day"),
+                                   QStringLiteral("environment"), QStringLiteral("model"),
+                                   QStringLiteral("traces"), QStringLiteral("observations"),
+                                   QStringLiteral("input_tokens"), QStringLiteral("output_tokens"),
+                                   QStringLiteral("total_tokens"), QStringLiteral("cost_nanos")});
+        for (const quint64 key : keys) {
+            const RollupSums &sums = rollup[key];
+            const QString &userId = users[static_cast<size_t>(key >> 32)].id;
+            const qint64 day = static_cast<qint64>((key >> 12) & 0xFFFFF);
+            const QVariant &environment = (key & 0x100U) ? staging : production;
+            const int model = static_cast<int>(key & 0xFF) - 1;
+            BatchInserter &table = model < 0 ? dailyTraces : dailyModels;
+            table.add(userId);
+            table.add(day);
+            table.add(environment);
+            if (model >= 0)
+                table.add(QLatin1String(kModels[static_cast<size_t>(model)].name));
+            table.add(sums.traces);
+            table.add(sums.observations);
+            if (model >= 0) {
+                table.add(sums.inputTokens);
+                table.add(sums.outputTokens);
+                table.add(sums.totalTokens);
+            }
+            table.add(sums.costNanos);
+            if (!table.endRow(error))
+                return fail(error);
+        }
+        if (!dailyTraces.flush(error) || !dailyModels.flush(error))
+            return fail(error);
+    }
     if (!db.commit()) {
         *error = db.lastError().text();
         return fail(error);

@@ -12,6 +12,7 @@
 #include <QUrl>
 #include <QVariant>
 
+#include <map>
 #include <optional>
 
 namespace xeroml::server {
@@ -644,7 +645,178 @@ ApiReply ReadApi::scores(const QUrlQuery &query) const
     return ApiReply::ok(paged(data, page, limit, totalItems));
 }
 
-ApiReply ReadApi::dailyMetrics(const QUrlQuery &query) const
+namespace {
+
+// One day of /metrics/daily being assembled from the rollup and the raw rows.
+struct DailyModel
+{
+    qint64 traces = 0;
+    qint64 observations = 0;
+    qint64 inputTokens = 0;
+    qint64 outputTokens = 0;
+    qint64 totalTokens = 0;
+    qint64 costNanos = 0;
+};
+struct DailyDay
+{
+    qint64 traces = 0;
+    qint64 observations = 0;
+    qint64 costNanos = 0;
+    std::map<QByteArray, DailyModel> models; // UTF-8 keys: SQLite's BINARY order
+};
+using DailyDays = std::map<qint64, DailyDay>;
+
+// The raw rows of `where` (which must bound t.ts to whole or partial days) added to *days.
+bool addRawDays(const QSqlDatabase &db, const Where &where, DailyDays *days, QString *error)
+{
+    QSqlQuery q(db);
+    if (!run(q,
+             QStringLiteral("SELECT t.ts / 86400000 AS day, COUNT(*), SUM(t.observation_count),"
+                            " SUM(t.total_cost_nanos) FROM traces t WHERE ") +
+                 where.sql() + QStringLiteral(" GROUP BY day"),
+             where.binds, error))
+        return false;
+    while (q.next()) {
+        DailyDay &day = (*days)[q.value(0).toLongLong()];
+        day.traces += q.value(1).toLongLong();
+        day.observations += q.value(2).toLongLong();
+        day.costNanos += q.value(3).toLongLong();
+    }
+    QSqlQuery usage(db);
+    if (!run(usage,
+             QStringLiteral("SELECT t.ts / 86400000 AS day, o.model, COUNT(DISTINCT t.id),"
+                            " COUNT(*), SUM(o.input_tokens), SUM(o.output_tokens),"
+                            " SUM(o.total_tokens), SUM(o.total_cost_nanos)"
+                            " FROM traces t JOIN observations o ON o.trace_id = t.id"
+                            " WHERE o.model IS NOT NULL AND ") +
+                 where.sql() + QStringLiteral(" GROUP BY day, o.model"),
+             where.binds, error))
+        return false;
+    while (usage.next()) {
+        DailyModel &model =
+            (*days)[usage.value(0).toLongLong()].models[usage.value(1).toString().toUtf8()];
+        model.traces += usage.value(2).toLongLong();
+        model.observations += usage.value(3).toLongLong();
+        model.inputTokens += usage.value(4).toLongLong();
+        model.outputTokens += usage.value(5).toLongLong();
+        model.totalTokens += usage.value(6).toLongLong();
+        model.costNanos += usage.value(7).toLongLong();
+    }
+    return true;
+}
+
+// Whole days [fromDay, toDay) of one user from daily_traces / daily_models, added to *days.
+bool addRollupDays(const QSqlDatabase &db, const QString &userId, const QStringList &environments,
+                   const std::optional<qint64> &fromDay, const std::optional<qint64> &toDay,
+                   DailyDays *days, QString *error)
+{
+    Where where;
+    where.add(QStringLiteral("user_id = ?"), userId);
+    where.addIn(QStringLiteral("environment"), environments);
+    where.addRange(QStringLiteral("day"), fromDay, toDay);
+    QSqlQuery q(db);
+    if (!run(q,
+             QStringLiteral("SELECT day, SUM(traces), SUM(observations), SUM(cost_nanos)"
+                            " FROM daily_traces WHERE ") +
+                 where.sql() + QStringLiteral(" GROUP BY day HAVING SUM(traces) > 0"),
+             where.binds, error))
+        return false;
+    while (q.next()) {
+        DailyDay &day = (*days)[q.value(0).toLongLong()];
+        day.traces += q.value(1).toLongLong();
+        day.observations += q.value(2).toLongLong();
+        day.costNanos += q.value(3).toLongLong();
+    }
+    QSqlQuery usage(db);
+    if (!run(usage,
+             QStringLiteral("SELECT day, model, SUM(traces), SUM(observations),"
+                            " SUM(input_tokens), SUM(output_tokens), SUM(total_tokens),"
+                            " SUM(cost_nanos) FROM daily_models WHERE ") +
+                 where.sql() + QStringLiteral(" GROUP BY day, model HAVING SUM(observations) > 0"),
+             where.binds, error))
+        return false;
+    while (usage.next()) {
+        DailyModel &model =
+            (*days)[usage.value(0).toLongLong()].models[usage.value(1).toString().toUtf8()];
+        model.traces += usage.value(2).toLongLong();
+        model.observations += usage.value(3).toLongLong();
+        model.inputTokens += usage.value(4).toLongLong();
+        model.outputTokens += usage.value(5).toLongLong();
+        model.totalTokens += usage.value(6).toLongLong();
+        model.costNanos += usage.value(7).toLongLong();
+    }
+    return true;
+}
+
+} // namespace
+
+std::optional<ApiReply> ReadApi::dailyFromRollup(const QString &userId,
+                                                 const QStringList &environments,
+                                                 const std::optional<qint64> &from,
+                                                 const std::optional<qint64> &to, int page,
+                                                 int limit) const
+{
+    // The rollup's days are ts / 86400000 (truncation, as the SQL path groups), equal to the
+    // UTC calendar day for the non-negative times handled here.
+    if ((from && *from < 0) || (to && *to < 0))
+        return std::nullopt;
+    const auto ceilDay = [](qint64 ms) { return (ms + kDayMs - 1) / kDayMs; };
+    std::optional<qint64> firstDay;
+    std::optional<qint64> endDay;
+    if (from)
+        firstDay = ceilDay(*from);
+    if (to)
+        endDay = *to / kDayMs;
+    if (firstDay && endDay && *firstDay >= *endDay)
+        return std::nullopt; // no whole day: the raw rows are cheap enough
+
+    DailyDays days;
+    QString error;
+    if (!addRollupDays(m_db, userId, environments, firstDay, endDay, &days, &error))
+        return ApiReply::internal(QStringLiteral("daily rollup"), error);
+    // Partial days at either end of the window come from the raw rows.
+    const auto addEdge = [&](qint64 fromMs, qint64 toMs) {
+        Where where;
+        where.add(QStringLiteral("t.user_id = ?"), userId);
+        where.addIn(QStringLiteral("t.environment"), environments);
+        where.addRange(QStringLiteral("t.ts"), fromMs, toMs);
+        return addRawDays(m_db, where, &days, &error);
+    };
+    if (from && *from % kDayMs != 0 && !addEdge(*from, *firstDay * kDayMs))
+        return ApiReply::internal(QStringLiteral("daily metrics"), error);
+    if (to && *to % kDayMs != 0 && !addEdge(*endDay * kDayMs, *to))
+        return ApiReply::internal(QStringLiteral("daily metrics"), error);
+
+    QJsonArray data;
+    const qint64 offset = static_cast<qint64>(page - 1) * limit;
+    qint64 index = 0;
+    for (auto it = days.crbegin(); it != days.crend() && index < offset + limit; ++it, ++index) {
+        if (index < offset)
+            continue;
+        const DailyDay &day = it->second;
+        QJsonArray usage;
+        for (const auto &[model, sums] : day.models) {
+            usage.append(QJsonObject{{QLatin1String("model"), QString::fromUtf8(model)},
+                                     {QLatin1String("inputUsage"), sums.inputTokens},
+                                     {QLatin1String("outputUsage"), sums.outputTokens},
+                                     {QLatin1String("totalUsage"), sums.totalTokens},
+                                     {QLatin1String("countObservations"), sums.observations},
+                                     {QLatin1String("countTraces"), sums.traces},
+                                     {QLatin1String("totalCost"), usd(sums.costNanos)}});
+        }
+        data.append(QJsonObject{
+            {QLatin1String("date"), QDateTime::fromMSecsSinceEpoch(it->first * kDayMs, Qt::UTC)
+                                        .date()
+                                        .toString(Qt::ISODate)},
+            {QLatin1String("countTraces"), day.traces},
+            {QLatin1String("countObservations"), day.observations},
+            {QLatin1String("totalCost"), usd(day.costNanos)},
+            {QLatin1String("usage"), usage}});
+    }
+    return ApiReply::ok(paged(data, page, limit, static_cast<qint64>(days.size())));
+}
+
+ApiReply ReadApi::dailyMetrics(const QUrlQuery &query, DailySource source) const
 {
     QueryParams params(query);
     int page = 1;
@@ -657,6 +829,16 @@ ApiReply ReadApi::dailyMetrics(const QUrlQuery &query) const
                           {QStringLiteral("tags"), QStringLiteral("environment")}) ||
         !params.paging(kDefaultLimit, kMaxLimit, &page, &limit) || !params.timeRange(&from, &to))
         return ApiReply::invalid(params.error());
+
+    // One user's days, by environment and window: the rollup holds exactly that.
+    if (source == DailySource::Auto && params.has(QStringLiteral("userId")) &&
+        !params.has(QStringLiteral("traceName")) &&
+        params.values(QStringLiteral("tags")).isEmpty()) {
+        if (std::optional<ApiReply> reply = dailyFromRollup(
+                params.value(QStringLiteral("userId")),
+                params.values(QStringLiteral("environment")), from, to, page, limit))
+            return *std::move(reply);
+    }
 
     Where where;
     if (params.has(QStringLiteral("userId")))

@@ -7,6 +7,8 @@
 #include <QString>
 #include <QUrlQuery>
 
+#include <optional>
+
 namespace xeroml::server {
 
 /// The status and JSON body of one API answer.
@@ -41,7 +43,12 @@ public:
     [[nodiscard]] ApiReply sessions(const QUrlQuery &query) const;
     [[nodiscard]] ApiReply session(const QString &sessionId) const;
     [[nodiscard]] ApiReply scores(const QUrlQuery &query) const;
-    [[nodiscard]] ApiReply dailyMetrics(const QUrlQuery &query) const;
+    /// Where /metrics/daily reads: Auto answers one user's days (any environments and window,
+    /// no traceName or tags) from the daily rollup, the rest from the raw rows; Raw always
+    /// reads the raw rows (reference for tests).
+    enum class DailySource { Auto, Raw };
+    [[nodiscard]] ApiReply dailyMetrics(const QUrlQuery &query,
+                                        DailySource source = DailySource::Auto) const;
 
     /// Stored JSON text → the JSON value; text that is not JSON stays a string.
     [[nodiscard]] static QJsonValue jsonValue(const QVariant &stored);
@@ -49,6 +56,13 @@ public:
     [[nodiscard]] static QJsonObject pageMeta(int page, int limit, qint64 totalItems);
 
 private:
+    // nullopt when the rollup cannot answer this window exactly enough (no whole day in it).
+    [[nodiscard]] std::optional<ApiReply> dailyFromRollup(const QString &userId,
+                                                          const QStringList &environments,
+                                                          const std::optional<qint64> &from,
+                                                          const std::optional<qint64> &to, int page,
+                                                          int limit) const;
+
     QSqlDatabase m_db;
     QString m_projectId;
 };

@@ -103,6 +103,87 @@ const char *const kIndexes[] = {
     "CREATE INDEX IF NOT EXISTS scores_trace ON scores (trace_id)",
     "CREATE INDEX IF NOT EXISTS scores_ts ON scores (ts)",
 };
+
+// The daily rollup behind /metrics/daily?userId= (see store.h). Triggers keep it equal to the
+// raw rows under every writer, this process's or another's; a bulk load drops them with the
+// indexes and rebuilds the rollup once at the end.
+const char *const kRollupTables[] = {
+    // Per user, UTC day (ts / 86400000, as the SQL path groups) and environment: the traces and
+    // their denormalised observation count and cost.
+    "CREATE TABLE IF NOT EXISTS daily_traces (user_id TEXT NOT NULL, day INTEGER NOT NULL,"
+    " environment TEXT NOT NULL, traces INTEGER NOT NULL, observations INTEGER NOT NULL,"
+    " cost_nanos INTEGER NOT NULL, PRIMARY KEY (user_id, day, environment)) WITHOUT ROWID",
+    // Per user, day, environment and model: the observations with that model and the distinct
+    // traces holding one (a trace lies in one user, day and environment, so sums stay exact).
+    "CREATE TABLE IF NOT EXISTS daily_models (user_id TEXT NOT NULL, day INTEGER NOT NULL,"
+    " environment TEXT NOT NULL, model TEXT NOT NULL, traces INTEGER NOT NULL,"
+    " observations INTEGER NOT NULL, input_tokens INTEGER NOT NULL,"
+    " output_tokens INTEGER NOT NULL, total_tokens INTEGER NOT NULL,"
+    " cost_nanos INTEGER NOT NULL, PRIMARY KEY (user_id, day, environment, model)) WITHOUT ROWID",
+};
+
+#define XR_ADD_TRACE(T, SIGN, COND)                                                                \
+    "INSERT INTO daily_traces SELECT " T ".user_id, " T ".ts / 86400000, " T ".environment, " SIGN \
+    "1, " SIGN T ".observation_count, " SIGN T ".total_cost_nanos WHERE " T                        \
+    ".user_id IS NOT NULL" COND                                                                    \
+    " ON CONFLICT DO UPDATE SET traces = traces + excluded.traces, observations = observations"    \
+    " + excluded.observations, cost_nanos = cost_nanos + excluded.cost_nanos;"
+#define XR_MODEL_UPSERT                                                                            \
+    " ON CONFLICT DO UPDATE SET traces = traces + excluded.traces, observations = observations"    \
+    " + excluded.observations, input_tokens = input_tokens + excluded.input_tokens,"               \
+    " output_tokens = output_tokens + excluded.output_tokens, total_tokens = total_tokens +"       \
+    " excluded.total_tokens, cost_nanos = cost_nanos + excluded.cost_nanos;"
+// All observations of trace T (a whole trace entering or leaving a (user, day, environment)).
+#define XR_ADD_TRACE_MODELS(T, SIGN, COND)                                                         \
+    "INSERT INTO daily_models SELECT " T ".user_id, " T ".ts / 86400000, " T ".environment,"       \
+    " o.model, " SIGN "1, " SIGN "COUNT(*), " SIGN "SUM(o.input_tokens), " SIGN                    \
+    "SUM(o.output_tokens), " SIGN "SUM(o.total_tokens), " SIGN "SUM(o.total_cost_nanos)"           \
+    " FROM observations o WHERE o.trace_id = " T ".id AND o.model IS NOT NULL AND " T              \
+    ".user_id IS NOT NULL" COND " GROUP BY o.model" XR_MODEL_UPSERT
+// One observation O entering or leaving; its trace counts once per model.
+#define XR_ADD_OBSERVATION(O, SIGN, EXCLUDE)                                                       \
+    "INSERT INTO daily_models SELECT t.user_id, t.ts / 86400000, t.environment, " O                \
+    ".model, " SIGN "(NOT EXISTS (SELECT 1 FROM observations x WHERE x.trace_id = " O              \
+    ".trace_id AND"                                                                                \
+    " x.model = " O ".model AND x.rowid != " EXCLUDE ")), " SIGN "1, " SIGN O                      \
+    ".input_tokens, " SIGN O ".output_tokens, " SIGN O ".total_tokens, " SIGN O                    \
+    ".total_cost_nanos FROM traces t"                                                              \
+    " WHERE t.id = " O ".trace_id AND t.user_id IS NOT NULL AND " O                                \
+    ".model IS NOT NULL" XR_MODEL_UPSERT
+
+const char *const kRollupTriggers[] = {
+    "CREATE TRIGGER IF NOT EXISTS daily_trace_insert AFTER INSERT ON traces BEGIN " XR_ADD_TRACE(
+        "NEW", "", "") XR_ADD_TRACE_MODELS("NEW", "", "") " END",
+    "CREATE TRIGGER IF NOT EXISTS daily_trace_delete AFTER DELETE ON traces BEGIN " XR_ADD_TRACE(
+        "OLD", "-", "") XR_ADD_TRACE_MODELS("OLD", "-", "") " END",
+    "CREATE TRIGGER IF NOT EXISTS daily_trace_update AFTER UPDATE OF id, user_id, ts, environment,"
+    " observation_count, total_cost_nanos ON traces BEGIN " XR_ADD_TRACE("OLD", "-", "")
+        XR_ADD_TRACE("NEW", "", "")
+            XR_ADD_TRACE_MODELS("OLD", "-",
+                                " AND (OLD.id IS NOT NEW.id OR OLD.user_id IS NOT"
+                                " NEW.user_id OR OLD.ts / 86400000 IS NOT NEW.ts /"
+                                " 86400000 OR OLD.environment IS NOT NEW.environment)")
+                XR_ADD_TRACE_MODELS("NEW", "",
+                                    " AND (OLD.id IS NOT NEW.id OR OLD.user_id IS NOT"
+                                    " NEW.user_id OR OLD.ts / 86400000 IS NOT NEW.ts /"
+                                    " 86400000 OR OLD.environment IS NOT NEW.environment)") " END",
+    "CREATE TRIGGER IF NOT EXISTS daily_observation_insert AFTER INSERT ON observations"
+    " BEGIN " XR_ADD_OBSERVATION("NEW", "", "NEW.rowid") " END",
+    "CREATE TRIGGER IF NOT EXISTS daily_observation_delete AFTER DELETE ON observations"
+    " BEGIN " XR_ADD_OBSERVATION("OLD", "-", "OLD.rowid") " END",
+    "CREATE TRIGGER IF NOT EXISTS daily_observation_update AFTER UPDATE OF trace_id, model,"
+    " input_tokens, output_tokens, total_tokens, total_cost_nanos ON observations"
+    " BEGIN " XR_ADD_OBSERVATION("OLD", "-", "NEW.rowid")
+        XR_ADD_OBSERVATION("NEW", "", "NEW.rowid") " END",
+};
+const char *const kRollupTriggerNames[] = {"daily_trace_insert",       "daily_trace_delete",
+                                           "daily_trace_update",       "daily_observation_insert",
+                                           "daily_observation_delete", "daily_observation_update"};
+
+#undef XR_ADD_TRACE
+#undef XR_MODEL_UPSERT
+#undef XR_ADD_TRACE_MODELS
+#undef XR_ADD_OBSERVATION
 const char *const kIndexNames[] = {"traces_user",    "traces_ts",          "traces_no_user",
                                    "traces_session", "observations_trace", "scores_trace",
                                    "scores_ts"};
@@ -222,7 +303,20 @@ bool Store::createSchema(QString *error)
             return false;
         }
     }
+    for (const char *statement : kRollupTables) {
+        if (!exec(QLatin1String(statement), error)) {
+            m_db.rollback();
+            return false;
+        }
+    }
     if (!createIndexes(error)) {
+        m_db.rollback();
+        return false;
+    }
+    // A file written before the rollup existed gets it once, from its rows.
+    if (metaValue(QStringLiteral("daily_rollup")).isEmpty() &&
+        (!rebuildDailyRollup(error) ||
+         !setMetaValue(QStringLiteral("daily_rollup"), QStringLiteral("1"), error))) {
         m_db.rollback();
         return false;
     }
@@ -263,12 +357,38 @@ bool Store::dropIndexes(QString *error)
         if (!exec(QStringLiteral("DROP INDEX IF EXISTS ") + QLatin1String(name), error))
             return false;
     }
+    for (const char *name : kRollupTriggerNames) {
+        if (!exec(QStringLiteral("DROP TRIGGER IF EXISTS ") + QLatin1String(name), error))
+            return false;
+    }
     return true;
+}
+
+bool Store::rebuildDailyRollup(QString *error)
+{
+    return exec(QStringLiteral("DELETE FROM daily_traces"), error) &&
+           exec(QStringLiteral("DELETE FROM daily_models"), error) &&
+           exec(
+               QStringLiteral("INSERT INTO daily_traces SELECT user_id, ts / 86400000, environment,"
+                              " COUNT(*), SUM(observation_count), SUM(total_cost_nanos) FROM traces"
+                              " WHERE user_id IS NOT NULL GROUP BY 1, 2, 3"),
+               error) &&
+           exec(QStringLiteral(
+                    "INSERT INTO daily_models SELECT t.user_id, t.ts / 86400000, t.environment,"
+                    " o.model, COUNT(DISTINCT o.trace_id), COUNT(*), SUM(o.input_tokens),"
+                    " SUM(o.output_tokens), SUM(o.total_tokens), SUM(o.total_cost_nanos)"
+                    " FROM observations o JOIN traces t ON t.id = o.trace_id"
+                    " WHERE o.model IS NOT NULL AND t.user_id IS NOT NULL GROUP BY 1, 2, 3, 4"),
+                error);
 }
 
 bool Store::createIndexes(QString *error)
 {
     for (const char *statement : kIndexes) {
+        if (!exec(QLatin1String(statement), error))
+            return false;
+    }
+    for (const char *statement : kRollupTriggers) {
         if (!exec(QLatin1String(statement), error))
             return false;
     }

@@ -46,14 +46,25 @@ public:
 
     /// Writers in this process call this after inserting or updating a trace row (including
     /// its aggregate columns), once committed; the columns then stay equal to the table.
+    ///
+    /// The daily rollup (daily_traces per user, UTC day and environment; daily_models per user,
+    /// day, environment and model) needs no call: SQLite triggers on traces and observations
+    /// apply each inserted, updated or deleted row as a delta in the writer's own transaction
+    /// (an observation adds 1 to its model's trace count only when no other observation of
+    /// the trace has that model), whichever connection writes. Writers must therefore change
+    /// rows with INSERT / UPDATE / DELETE or an UPSERT, never INSERT OR REPLACE (its implicit
+    /// delete fires no trigger unless recursive_triggers is on), and bulk loads go through
+    /// dropIndexes() / createIndexes() / rebuildDailyRollup().
     void traceChanged(qint64 rowid);
     /// After bulk writes: the columns are rebuilt on next use.
     void invalidateColumns();
 
-    /// Drops / recreates the secondary indexes around a bulk load into an empty store
-    /// (call both inside the load's transaction).
+    /// Drops / recreates the secondary indexes and the rollup triggers around a bulk load into
+    /// an empty store (call both inside the load's transaction, then rebuildDailyRollup()).
     [[nodiscard]] bool dropIndexes(QString *error);
     [[nodiscard]] bool createIndexes(QString *error);
+    /// Recomputes daily_traces / daily_models from the rows (after a bulk load).
+    [[nodiscard]] bool rebuildDailyRollup(QString *error);
 
     /// Refreshes the planner's statistics and shrinks the WAL after a bulk load.
     void analyze();

@@ -4,6 +4,8 @@
 // observation and score rows rather than the per-trace aggregates the server reads.
 #include "tests/server/serverfixture.h"
 
+#include "server/readapi.h"
+
 #include <cmath>
 
 namespace {
@@ -110,11 +112,16 @@ private Q_SLOTS:
     void scores();
     void dailyMetrics_data();
     void dailyMetrics();
+    void dailyRollupEqualsRaw();
+    void dailyRollupFollowsWrites();
     void singleUserEndpoint();
     void notFound();
     void foreignWritesAreSeen();
 
 private:
+    // /metrics/daily for one user as the rollup path and the raw path answer it: equal
+    // (status and every field). Returns the number of days compared.
+    qint64 compareDaily(const QString &userId, const QString &extra);
     void compareTrace(const QJsonObject &actual, const QString &id);
 
     ServerFixture m_fx;
@@ -697,6 +704,188 @@ void TstServerReads::dailyMetrics()
                          e.value(QLatin1String("totalCost")).toDouble()));
         }
     }
+}
+
+qint64 TstServerReads::compareDaily(const QString &userId, const QString &extra)
+{
+    using xeroml::server::ReadApi;
+    const ReadApi api(m_fx.db(), QStringLiteral("xeroml-local"));
+    QUrlQuery query(extra);
+    query.addQueryItem(QStringLiteral("userId"),
+                       QString::fromLatin1(QUrl::toPercentEncoding(userId)));
+    const xeroml::server::ApiReply rollup = api.dailyMetrics(query);
+    const xeroml::server::ApiReply raw = api.dailyMetrics(query, ReadApi::DailySource::Raw);
+    const QByteArray context = (userId + QLatin1Char(' ') + extra).toUtf8();
+    [&] {
+        QVERIFY2(rollup.status == raw.status, context.constData());
+        QVERIFY2(rollup.json == raw.json,
+                 (context + '\n' + QJsonDocument(rollup.json).toJson(QJsonDocument::Compact) +
+                  "\n" + QJsonDocument(raw.json).toJson(QJsonDocument::Compact))
+                     .constData());
+    }();
+    return raw.json.value(QLatin1String("meta"))
+        .toObject()
+        .value(QLatin1String("totalItems"))
+        .toInteger();
+}
+
+void TstServerReads::dailyRollupEqualsRaw()
+{
+    // The heaviest users, users in id order and the odd one written after the bulk load.
+    QStringList users{kOddUser, QStringLiteral("nobody at all")};
+    for (const QString &order : {QStringLiteral("COUNT(*) DESC"), QStringLiteral("user_id")}) {
+        QSqlQuery q = m_fx.sql(QStringLiteral("SELECT user_id FROM traces WHERE user_id IS NOT"
+                                              " NULL GROUP BY user_id ORDER BY %1 LIMIT 15")
+                                   .arg(order));
+        while (q.next())
+            users.append(q.value(0).toString());
+    }
+    QVERIFY(m_fx.scalar(QStringLiteral("SELECT COUNT(*) FROM daily_models")) > 0);
+    // The rollup the bulk load wrote from its own sums is the one the rows define.
+    const QString byTraces = QStringLiteral(
+        "SELECT user_id, ts / 86400000, environment, COUNT(*), SUM(observation_count),"
+        " SUM(total_cost_nanos) FROM traces WHERE user_id IS NOT NULL GROUP BY 1, 2, 3");
+    const QString byModels = QStringLiteral(
+        "SELECT t.user_id, t.ts / 86400000, t.environment, o.model, COUNT(DISTINCT t.id),"
+        " COUNT(*), SUM(o.input_tokens), SUM(o.output_tokens), SUM(o.total_tokens),"
+        " SUM(o.total_cost_nanos) FROM observations o JOIN traces t ON t.id = o.trace_id"
+        " WHERE o.model IS NOT NULL AND t.user_id IS NOT NULL GROUP BY 1, 2, 3, 4");
+    const QString traceRows = QStringLiteral("SELECT * FROM daily_traces WHERE traces != 0");
+    const QString modelRows = QStringLiteral("SELECT * FROM daily_models WHERE observations != 0");
+    for (const auto &[a, b] : {std::pair{byTraces, traceRows}, std::pair{traceRows, byTraces},
+                               std::pair{byModels, modelRows}, std::pair{modelRows, byModels}}) {
+        QCOMPARE(m_fx.scalar(QStringLiteral("SELECT COUNT(*) FROM (%1 EXCEPT %2)").arg(a, b)), 0);
+    }
+
+    constexpr qint64 day = 86400000;
+    const qint64 anchor = ServerFixture::anchor().toMSecsSinceEpoch();
+    const auto window = [](std::optional<qint64> from, std::optional<qint64> to) {
+        QStringList parts;
+        if (from)
+            parts.append(QStringLiteral("fromTimestamp=") + ServerFixture::iso(*from));
+        if (to)
+            parts.append(QStringLiteral("toTimestamp=") + ServerFixture::iso(*to));
+        return parts.join(QLatin1Char('&'));
+    };
+    const qint64 midnight = anchor - anchor % day;
+    const QStringList windows{
+        QString(),
+        window(anchor - 90 * day, std::nullopt),         // the UI's "last 90 days"
+        window(midnight - 30 * day, std::nullopt),       // whole days only
+        window(std::nullopt, m_midMs),                   // open start, partial last day
+        window(m_midMs, m_lateMs),                       // partial days at both ends
+        window(midnight - 20 * day, midnight - 3 * day), // whole days at both ends
+        window(midnight - 5 * day + 1, midnight - 5 * day + day - 1),       // inside one day
+        window(midnight - 6 * day + 3600000, midnight - 5 * day + 1800000), // two part days
+        window(m_midMs, m_midMs + day + 1),
+    };
+    const QStringList environments{QString(), QStringLiteral("environment=production"),
+                                   QStringLiteral("environment=staging"),
+                                   QStringLiteral("environment=production&environment=staging")};
+    qint64 days = 0;
+    for (const QString &user : std::as_const(users)) {
+        for (const QString &w : windows) {
+            for (const QString &environment : environments) {
+                QString extra = w;
+                if (!environment.isEmpty())
+                    extra += (extra.isEmpty() ? QString() : QStringLiteral("&")) + environment;
+                days += compareDaily(user, extra);
+                if (QTest::currentTestFailed())
+                    return;
+            }
+        }
+        // Paging: a short page, the next one, and one past the end.
+        for (const QString &paging : {QStringLiteral("limit=3"), QStringLiteral("limit=3&page=2"),
+                                      QStringLiteral("limit=100&page=9")}) {
+            compareDaily(user, paging + QLatin1Char('&') + window(m_midMs, std::nullopt));
+            if (QTest::currentTestFailed())
+                return;
+        }
+    }
+    QVERIFY(days > 1000);
+}
+
+void TstServerReads::dailyRollupFollowsWrites()
+{
+    // Writes from another connection, as an ingestion writer makes them: the triggers keep the
+    // rollup equal to the rows through inserts, updates that move a trace or an observation,
+    // and deletes.
+    const QString user = QStringLiteral("rollup/writer é");
+    const qint64 ts = ServerFixture::anchor().toMSecsSinceEpoch() - 3 * 86400000LL;
+    const QString window = QStringLiteral("fromTimestamp=") +
+                           ServerFixture::iso(ts - 10 * 86400000LL) + QStringLiteral("&limit=100");
+    const auto write = [&](const QString &statement, const QVariantList &binds = {}) {
+        QSqlQuery query(m_fx.db());
+        if (!query.prepare(statement))
+            return false;
+        for (const QVariant &value : binds)
+            query.addBindValue(value);
+        return query.exec();
+    };
+    const auto observation = [&](const QString &id, const QString &trace, const QVariant &model,
+                                 qint64 tokens) {
+        return write(QStringLiteral("INSERT INTO observations (id, trace_id, type, start_time,"
+                                    " model, input_tokens, output_tokens, total_tokens,"
+                                    " total_cost_nanos) VALUES (?, ?, 'GENERATION', ?, ?, ?, 1,"
+                                    " ?, ?)"),
+                     {id, trace, ts, model, tokens, tokens + 1, tokens * 7});
+    };
+    const auto check = [&](qint64 wantDays) { QCOMPARE(compareDaily(user, window), wantDays); };
+
+    // An observation before its trace, then the trace: both orders of arrival count.
+    QVERIFY(observation(QStringLiteral("rw-o1"), QStringLiteral("rw-t1"), QStringLiteral("gpt-4o"),
+                        10));
+    QVERIFY(write(QStringLiteral("INSERT INTO traces (id, ts, user_id, user_id_lower,"
+                                 " environment, observation_count, total_cost_nanos) VALUES"
+                                 " ('rw-t1', ?, ?, ?, 'production', 1, 70)"),
+                  {ts, user, user.toLower()}));
+    check(1);
+    QVERIFY(observation(QStringLiteral("rw-o2"), QStringLiteral("rw-t1"), QStringLiteral("gpt-4o"),
+                        20));
+    QVERIFY(observation(QStringLiteral("rw-o3"), QStringLiteral("rw-t1"), QVariant(), 5));
+    QVERIFY(observation(QStringLiteral("rw-o4"), QStringLiteral("rw-t1"),
+                        QStringLiteral("claude-3-5-sonnet"), 30));
+    QVERIFY(write(QStringLiteral("UPDATE traces SET observation_count = 4, total_cost_nanos ="
+                                 " 455 WHERE id = 'rw-t1'")));
+    check(1);
+    // A second trace the next day in staging, then the first moves onto that day.
+    QVERIFY(write(QStringLiteral("INSERT INTO traces (id, ts, user_id, user_id_lower,"
+                                 " environment) VALUES ('rw-t2', ?, ?, ?, 'staging')"),
+                  {ts + 86400000LL, user, user.toLower()}));
+    QVERIFY(observation(QStringLiteral("rw-o5"), QStringLiteral("rw-t2"), QStringLiteral("gpt-4o"),
+                        40));
+    check(2);
+    QVERIFY(write(QStringLiteral("UPDATE traces SET ts = ts + 86400000, environment = 'staging'"
+                                 " WHERE id = 'rw-t1'")));
+    check(1);
+    // Observations change model, trace and tokens, and go away.
+    QVERIFY(write(QStringLiteral("UPDATE observations SET model = 'gpt-4o' WHERE id = 'rw-o4'")));
+    QVERIFY(write(QStringLiteral("UPDATE observations SET input_tokens = 99, total_cost_nanos ="
+                                 " 1 WHERE id = 'rw-o2'")));
+    QVERIFY(write(QStringLiteral("UPDATE observations SET model = 'o3' WHERE id = 'rw-o3'")));
+    QVERIFY(write(QStringLiteral("UPDATE observations SET trace_id = 'rw-t2' WHERE id = 'rw-o1'")));
+    check(1);
+    QVERIFY(write(QStringLiteral("DELETE FROM observations WHERE id IN ('rw-o2', 'rw-o5')")));
+    check(1);
+    // The trace changes hands: another user's days gain what this one's lose.
+    const QString other = QStringLiteral("rollup/other");
+    QVERIFY(write(QStringLiteral("UPDATE traces SET user_id = ? WHERE id = 'rw-t2'"), {other}));
+    check(1);
+    QCOMPARE(compareDaily(other, window), 1);
+    QVERIFY(write(QStringLiteral("DELETE FROM observations WHERE trace_id IN ('rw-t1', 'rw-t2')")));
+    QVERIFY(write(QStringLiteral("DELETE FROM traces WHERE id IN ('rw-t1', 'rw-t2')")));
+    check(0);
+    QCOMPARE(compareDaily(other, window), 0);
+    QCOMPARE(m_fx.scalar(QStringLiteral("SELECT COUNT(*) FROM daily_traces WHERE user_id IN (?, ?)"
+                                        " AND (traces != 0 OR observations != 0 OR cost_nanos"
+                                        " != 0)"),
+                         {user, other}),
+             0);
+    QCOMPARE(m_fx.scalar(QStringLiteral("SELECT COUNT(*) FROM daily_models WHERE user_id IN (?, ?)"
+                                        " AND (traces != 0 OR observations != 0 OR"
+                                        " total_tokens != 0)"),
+                         {user, other}),
+             0);
 }
 
 void TstServerReads::singleUserEndpoint()
