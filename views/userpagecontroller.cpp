@@ -280,34 +280,8 @@ void UserPageController::refresh()
     if (!m_client || m_userId.isEmpty())
         return;
     const UserScope s = scope();
-    m_scoreDistribution.load(m_client, m_userId, s.from, s.to, s.environments);
-    const TracesQuery tracesBefore = m_traces.query();
-    applyTracesQuery();
-    if (m_traces.query() == tracesBefore)
-        m_traces.reload();
-    const ScoresQuery scoresBefore = m_scores.query();
-    applyScoresQuery();
-    if (m_scores.query() == scoresBefore)
-        m_scores.reload();
-    SessionsQuery sessions;
-    sessions.userId = m_userId;
-    sessions.from = s.from;
-    sessions.to = s.to;
-    sessions.environments = s.environments;
-    sessions.orderField = QStringLiteral("firstTraceAt");
-    sessions.descending = true;
-    if (m_sessions.query() == sessions)
-        m_sessions.reload();
-    else
-        m_sessions.setQuery(sessions);
-    Q_EMIT axisChanged();
-    DailyMetricsQuery daily;
-    daily.userId = m_userId;
-    daily.environments = s.environments;
-    // The charts need a bounded axis: "all time" shows the 90 days up to now.
-    daily.from = s.from.isValid() ? s.from : QDateTime::currentDateTimeUtc().addDays(-90);
-    daily.to = s.to;
-    m_daily.setQuery(daily);
+    // Requests queue behind the client's concurrency cap: the header and the charts are
+    // asked for first, the tabs' lists next, the score histograms (many small queries) last.
     m_request = m_client->user(m_userId, s, this, [this](const ApiResult<UserSummary> &result) {
         m_request = {};
         m_loaded = true;
@@ -325,6 +299,34 @@ void UserPageController::refresh()
         }
         Q_EMIT summaryChanged();
     });
+    DailyMetricsQuery daily;
+    daily.userId = m_userId;
+    daily.environments = s.environments;
+    // The charts need a bounded axis: "all time" shows the 90 days up to now.
+    daily.from = s.from.isValid() ? s.from : QDateTime::currentDateTimeUtc().addDays(-90);
+    daily.to = s.to;
+    m_daily.setQuery(daily);
+    const TracesQuery tracesBefore = m_traces.query();
+    applyTracesQuery();
+    if (m_traces.query() == tracesBefore)
+        m_traces.reload();
+    SessionsQuery sessions;
+    sessions.userId = m_userId;
+    sessions.from = s.from;
+    sessions.to = s.to;
+    sessions.environments = s.environments;
+    sessions.orderField = QStringLiteral("firstTraceAt");
+    sessions.descending = true;
+    if (m_sessions.query() == sessions)
+        m_sessions.reload();
+    else
+        m_sessions.setQuery(sessions);
+    Q_EMIT axisChanged();
+    const ScoresQuery scoresBefore = m_scores.query();
+    applyScoresQuery();
+    if (m_scores.query() == scoresBefore)
+        m_scores.reload();
+    m_scoreDistribution.load(m_client, m_userId, s.from, s.to, s.environments);
     Q_EMIT summaryChanged();
 }
 
