@@ -2,14 +2,18 @@
 #include "app/application.h"
 
 #include "app/embeddedserver.h"
+#include "app/singleinstance.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
+#include <QLoggingCategory>
 #include <QQuickWindow>
 #include <QTimer>
 
 #include <cstdio>
 #include <utility>
+
+Q_LOGGING_CATEGORY(lcApp, "xeroml.app")
 
 namespace {
 
@@ -91,7 +95,8 @@ int Application::start()
     QCommandLineParser parser;
     parser.setApplicationDescription(
         QStringLiteral("Per-user LLM usage analytics: traces, tokens, cost and scores per user.\n"
-                       "With no connection given, runs on the embedded local XeroML server."));
+                       "With no connection given, runs on the embedded local XeroML server;\n"
+                       "a deep link picks the saved connection whose address it names."));
     parser.addHelpOption();
     parser.addVersionOption();
     const QCommandLineOption screenshot(
@@ -105,15 +110,69 @@ int Application::start()
     const QCommandLineOption publicKey(QStringLiteral("public-key"),
                                        QStringLiteral("Public key (pk-…) for --base-url."),
                                        QStringLiteral("PK"));
-    parser.addOptions({screenshot, baseUrl, publicKey});
+    const QCommandLineOption connectionOption(
+        QStringLiteral("connection"),
+        QStringLiteral("A saved connection (see Settings), or \"%1\".")
+            .arg(ConnectionStore::localServerName()),
+        QStringLiteral("NAME"));
+    parser.addOptions({screenshot, baseUrl, publicKey, connectionOption});
+    parser.addPositionalArgument(
+        QStringLiteral("DEEP-LINK"),
+        QStringLiteral("xeroml://HOST/project/ID/users/USER (or https://…) to open."),
+        QStringLiteral("[DEEP-LINK]"));
     parser.process(m_app);
 
-    if (!parser.positionalArguments().isEmpty()) {
-        printError(QStringLiteral("unexpected argument \"%1\" (see --help)")
-                       .arg(parser.positionalArguments().constFirst()));
+    const QStringList positional = parser.positionalArguments();
+    if (positional.size() > 1) {
+        printError(QStringLiteral("unexpected argument \"%1\" (one deep link at most; see --help)")
+                       .arg(positional.at(1)));
         return 2;
     }
+    std::optional<DeepLink> link;
+    if (!positional.isEmpty()) {
+        QString error;
+        link = DeepLink::parse(positional.constFirst(), &error);
+        if (!link) {
+            printError(QStringLiteral("cannot open the link: %1").arg(error));
+            return 2;
+        }
+    }
     m_screenshotPath = parser.value(screenshot);
+    const bool explicitConnection =
+        parser.isSet(baseUrl) || parser.isSet(publicKey) || parser.isSet(connectionOption);
+    if (parser.isSet(connectionOption) && (parser.isSet(baseUrl) || parser.isSet(publicKey))) {
+        printError(QStringLiteral("--connection and --base-url exclude each other"));
+        return 2;
+    }
+
+    // One window per user: an interactive launch hands its link to the running instance.
+    // --screenshot runs are tools and never forward nor take the socket.
+    if (m_screenshotPath.isEmpty()) {
+        m_instance = std::make_unique<SingleInstance>();
+        if (!explicitConnection && m_instance->forward(link ? link->toString() : QString())) {
+            std::fprintf(stdout, "handed over to the running xeroml-dashboard\n");
+            return 0;
+        }
+        QString error;
+        if (!m_instance->listen(&error))
+            qCWarning(lcApp) << "single instance: cannot listen:" << error;
+        connect(m_instance.get(), &SingleInstance::activated, this, [this](const QString &text) {
+            raiseWindow();
+            if (text.isEmpty())
+                return;
+            qCInfo(lcApp) << "link from another launch:" << text;
+            if (const QString problem = routeLink(text); !problem.isEmpty())
+                m_context.notify(problem);
+        });
+    }
+
+    m_context.setLinkHandler([this](const QString &text) { return routeLink(text); });
+    connect(&m_context, &AppContext::switchRequested, this, [this](const QString &name) {
+        m_fixedConnection.clear(); // the user chooses from now on
+        switchTo(name);
+    });
+    connect(&m_context, &AppContext::projectChanged, this, &Application::openPendingLink);
+    connect(&m_context, &AppContext::stateChanged, this, &Application::openPendingLink);
 
     if (parser.isSet(baseUrl) || parser.isSet(publicKey)) {
         const QUrl url = QUrl::fromUserInput(parser.value(baseUrl));
@@ -138,9 +197,33 @@ int Application::start()
         connection.baseUrl = url.adjusted(QUrl::StripTrailingSlash);
         connection.publicKey = parser.value(publicKey);
         connection.secretKey = secret;
+        m_fixedConnection = connection.name;
         m_context.setReady(connection);
-    } else {
-        startEmbeddedServer();
+    } else if (parser.isSet(connectionOption)) {
+        const QString name = parser.value(connectionOption);
+        if (name != ConnectionStore::localServerName() && !m_context.connections()->find(name)) {
+            printError(QStringLiteral("no saved connection is named \"%1\"; saved: %2")
+                           .arg(name, m_context.connections()->names().join(QStringLiteral(", "))));
+            return 2;
+        }
+        m_fixedConnection = name;
+        switchTo(name);
+    } else if (!link) {
+        useLocalServer();
+    }
+    if (link) {
+        if (link->kind == QLatin1String("users"))
+            m_screenshotLink = link;
+        // With no connection given, the link's host picks it.
+        if (const QString error = routeLink(link->toString()); !error.isEmpty()) {
+            printError(error);
+            if (!m_screenshotPath.isEmpty())
+                return 2;
+            if (!m_context.ready() && !m_embedded)
+                useLocalServer();
+            // Said again once the window is up.
+            QTimer::singleShot(0, this, [this, error] { m_context.notify(error); });
+        }
     }
 
     if (!m_screenshotPath.isEmpty()) {
@@ -186,17 +269,153 @@ void Application::startEmbeddedServer()
         m_context.setStarting(tr("Preparing demo data for the first start…"),
                               total > 0 ? double(done) / double(total) : -1);
     });
-    connect(m_embedded.get(), &EmbeddedServer::ready, this,
-            [this](const Connection &connection) { m_context.setReady(connection); });
+    connect(m_embedded.get(), &EmbeddedServer::ready, this, [this](const Connection &connection) {
+        m_embeddedConnection = connection;
+        if (m_wantLocal)
+            m_context.setReady(connection, ConnectionStore::localServerName());
+    });
     connect(m_embedded.get(), &EmbeddedServer::failed, this, [this](const QString &error) {
         printError(error);
-        m_context.setFailed(error);
+        if (m_wantLocal)
+            m_context.setFailed(error);
     });
     m_embedded->start();
 }
 
+void Application::useLocalServer()
+{
+    m_wantLocal = true;
+    if (m_embeddedConnection.isValid())
+        return m_context.setReady(m_embeddedConnection, ConnectionStore::localServerName());
+    if (!m_embedded)
+        startEmbeddedServer();
+}
+
+void Application::switchTo(const QString &name)
+{
+    if (name == ConnectionStore::localServerName())
+        return useLocalServer();
+    m_wantLocal = false;
+    if (!m_context.ready())
+        m_context.setStarting(tr("Connecting to %1…").arg(name), -1);
+    m_context.connections()->load(name,
+                                  [this, name](const Connection &connection, const QString &error) {
+                                      if (m_wantLocal)
+                                          return; // the user switched again meanwhile
+                                      if (!error.isEmpty()) {
+                                          printError(error);
+                                          m_context.notify(error);
+                                          if (!m_context.ready())
+                                              m_context.setFailed(error);
+                                          return;
+                                      }
+                                      m_context.setReady(connection, name);
+                                  });
+}
+
+QString Application::routeLink(const QString &text)
+{
+    QString error;
+    const std::optional<DeepLink> link = DeepLink::parse(text, &error);
+    if (!link)
+        return tr("This link cannot be opened: %1").arg(error);
+    const Connection &current = m_client.connection();
+    QString target;
+    if (current.isValid() && link->matchesBaseUrl(current.baseUrl)) {
+        target = m_context.currentConnection();
+    } else if (const std::optional<SavedConnection> saved =
+                   m_context.connections()->findFor(*link)) {
+        target = saved->name;
+    } else if (link->isLoopback()) {
+        // Links to this computer with no saved connection for their port go to the embedded
+        // server: requests go to its own port, never to the port the link names.
+        target = ConnectionStore::localServerName();
+    } else {
+        // Never send stored credentials to a host the user has not set up.
+        const QString baseUrl = QStringLiteral("https://%1").arg(link->authority());
+        const QString message = tr("No connection is set up for %1. Add one in Settings to "
+                                   "open this link.")
+                                    .arg(link->authority());
+        Q_EMIT m_context.addConnectionOffered(baseUrl, message);
+        return message;
+    }
+    if (!m_fixedConnection.isEmpty() && target != m_fixedConnection)
+        return tr("This link is for %1, not for the connection %2 given on the command line")
+            .arg(link->authority(), m_fixedConnection);
+    m_pendingLink = link;
+    if (target != m_context.currentConnection() || !current.isValid())
+        switchTo(target);
+    openPendingLink();
+    return {};
+}
+
+void Application::openPendingLink()
+{
+    if (!m_pendingLink || !m_context.ready() || !m_context.projectLoaded())
+        return;
+    const Connection &current = m_client.connection();
+    const bool onLocal = m_context.currentConnection() == ConnectionStore::localServerName();
+    if (!m_pendingLink->matchesBaseUrl(current.baseUrl) &&
+        !(m_pendingLink->isLoopback() && onLocal))
+        return; // still switching
+    const DeepLink link = *std::exchange(m_pendingLink, std::nullopt);
+    if (!m_context.projectId().isEmpty() && link.projectId != m_context.projectId()) {
+        const QString message =
+            tr("This link is for project \"%1\", but the connection %2 reads project \"%3\" "
+               "(%4). Open it with a connection to that project.")
+                .arg(link.projectId, m_context.currentConnection(), m_context.projectName(),
+                     m_context.projectId());
+        printError(message);
+        m_context.notify(message);
+        if (!m_screenshotPath.isEmpty())
+            QCoreApplication::exit(1);
+        return;
+    }
+    QVariantMap options;
+    if (!link.tab.isEmpty())
+        options.insert(QStringLiteral("tab"), link.tab);
+    if (!link.from.isEmpty())
+        options.insert(QStringLiteral("from"), link.from);
+    if (!link.to.isEmpty())
+        options.insert(QStringLiteral("to"), link.to);
+    qCInfo(lcApp) << "opening" << link.kind << link.id;
+    m_context.requestOpen(link.kind, link.id, options);
+}
+
+void Application::raiseWindow()
+{
+    auto *window = m_engine && !m_engine->rootObjects().isEmpty()
+                       ? qobject_cast<QQuickWindow *>(m_engine->rootObjects().constFirst())
+                       : nullptr;
+    if (!window)
+        return;
+    window->show();
+    window->raise();
+    window->requestActivate();
+}
+
+bool Application::screenshotPageShown() const
+{
+    if (!m_screenshotLink)
+        return true;
+    // With a link, the picture is of the linked user's page, not the users list under it.
+    QObject *root = m_engine && !m_engine->rootObjects().isEmpty()
+                        ? m_engine->rootObjects().constFirst()
+                        : nullptr;
+    QObject *page = root ? root->property("currentPage").value<QObject *>() : nullptr;
+    return page && page->property("userId").toString() == m_screenshotLink->id &&
+           page->property("reportedReady").toBool() && page->property("x").toDouble() == 0.0 &&
+           page->property("opacity").toDouble() == 1.0;
+}
+
 void Application::screenshotAfterFrames()
 {
+    if (!screenshotPageShown()) {
+        // The linked page may still slide in: look again shortly (the timeout still holds).
+        if (m_screenshotLink && !m_screenshotTaken)
+            QTimer::singleShot(50, this, &Application::screenshotAfterFrames);
+        return;
+    }
     auto *window = m_engine && !m_engine->rootObjects().isEmpty()
                        ? qobject_cast<QQuickWindow *>(m_engine->rootObjects().constFirst())
                        : nullptr;

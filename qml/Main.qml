@@ -86,6 +86,19 @@ ApplicationWindow {
         canGoBack: stack.depth > 1
         location: stack.depth > 1 && window.currentPage ? qsTr("Users › %1").arg(window.currentPage.title) : qsTr("Users")
         onBackRequested: window.goBack()
+        onOpenLinkRequested: openLinkDialog.open()
+        onSettingsRequested: (baseUrl) => settings.show(baseUrl)
+    }
+
+    OpenLinkDialog {
+        id: openLinkDialog
+    }
+    SettingsPopup {
+        id: settings
+    }
+    Shortcut {
+        sequence: "Ctrl+L"
+        onActivated: openLinkDialog.open()
     }
 
     Connections {

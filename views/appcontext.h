@@ -2,9 +2,12 @@
 #pragma once
 
 #include "api/apiclient.h"
+#include "views/connectionstore.h"
 
 #include <QObject>
 #include <QQmlEngine>
+
+#include <functional>
 
 /// Lets QML see ApiClient as a property type without making it creatable.
 struct ApiClientForeign
@@ -34,6 +37,13 @@ class AppContext : public QObject
     Q_PROPERTY(bool failed READ failed NOTIFY stateChanged)
     /// "Local server" or the saved connection's name, with its host.
     Q_PROPERTY(QString connectionName READ connectionName NOTIFY stateChanged)
+    /// The saved connections (row 0: the local server), for the settings page and switcher.
+    Q_PROPERTY(ConnectionStore *connections READ connections CONSTANT)
+    /// Name of the connection in use (ConnectionStore::localServerName() for the local one).
+    Q_PROPERTY(QString currentConnection READ currentConnection NOTIFY stateChanged)
+    /// The project of the connection's key pair, once /projects answered (links name it).
+    Q_PROPERTY(QString projectId READ projectId NOTIFY projectChanged)
+    Q_PROPERTY(QString projectName READ projectName NOTIFY projectChanged)
 
 public:
     explicit AppContext(ApiClient *client, QObject *parent = nullptr);
@@ -49,8 +59,34 @@ public:
     [[nodiscard]] bool failed() const { return m_failed; }
     [[nodiscard]] QString connectionName() const;
 
+    [[nodiscard]] ConnectionStore *connections() { return &m_connections; }
+    [[nodiscard]] QString currentConnection() const { return m_currentConnection; }
+    [[nodiscard]] QString projectId() const { return m_projectId; }
+    [[nodiscard]] QString projectName() const { return m_projectName; }
+    /// /projects answered (with a project or an error) since the last setReady().
+    [[nodiscard]] bool projectLoaded() const { return m_projectLoaded; }
+
     void setStarting(const QString &statusText, double progress);
     void setReady(const Connection &connection);
+    /// Like setReady(), naming the saved connection (for the switcher).
+    void setReady(const Connection &connection, const QString &savedName);
+    /// app/ routes links: returns an error for people, or empty when the link is on its way.
+    void setLinkHandler(std::function<QString(const QString &)> handler);
+
+    /// Switches to the saved connection `name` (or the local server); pages reload.
+    Q_INVOKABLE void switchConnection(const QString &name);
+    /// Opens a pasted or forwarded deep link; returns why not, or an empty string.
+    Q_INVOKABLE QString openLink(const QString &text);
+    /// xeroml:// link to the user on the current connection and project (for "Copy link").
+    Q_INVOKABLE QString userLink(const QString &userId) const;
+    /// Puts `text` on the clipboard (secrets never go through here).
+    Q_INVOKABLE void copyToClipboard(const QString &text) const;
+    /// Checks a connection before saving it: health, then projects. An empty secretKey
+    /// uses the stored one of `savedName`. Answers with connectionTested().
+    Q_INVOKABLE void testConnection(const QString &baseUrl, const QString &publicKey,
+                                    const QString &secretKey, const QString &savedName);
+    /// Shows a message to the user (a refused link, a failed switch).
+    void notify(const QString &message);
     void setFailed(const QString &statusText);
 
     /// Asks the window to show a user, trace or session (a deep link, the command line, a
@@ -69,6 +105,16 @@ Q_SIGNALS:
     void pageReady();
     /// The window should show this (see requestOpen()).
     void openRequested(const QString &kind, const QString &id, const QVariantMap &options);
+    /// app/ should connect to the saved connection `name` (see switchConnection()).
+    void switchRequested(const QString &name);
+    void projectChanged();
+    /// Something the user should read (a refused link, a project mismatch).
+    void notice(const QString &message);
+    /// A link named a server with no saved connection: offer to add one for `baseUrl`.
+    void addConnectionOffered(const QString &baseUrl, const QString &message);
+    /// Result of testConnection(): ok, or the message says what failed.
+    void connectionTested(bool ok, const QString &message, const QString &projectId,
+                          const QString &projectName);
 
 private:
     ApiClient *m_client;
@@ -84,4 +130,12 @@ private:
         QVariantMap options;
     };
     QList<PendingOpen> m_pendingOpens;
+    ConnectionStore m_connections;
+    QString m_currentConnection;
+    QString m_projectId;
+    QString m_projectName;
+    bool m_projectLoaded = false;
+    RequestHandle m_projectRequest;
+    std::function<QString(const QString &)> m_linkHandler;
+    std::unique_ptr<ApiClient> m_testClient;
 };

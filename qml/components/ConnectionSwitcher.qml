@@ -1,0 +1,17 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+import QtQuick
+import QtQuick.Controls
+import XeroML.Dashboard
+
+// Which server the window reads from; choosing another reloads the pages.
+ComboBox {
+    id: box
+
+    model: AppContext.connections.names
+    currentIndex: AppContext.connections.indexOf(AppContext.currentConnection)
+    implicitContentWidthPolicy: ComboBox.WidestText
+    onActivated: (index) => AppContext.switchConnection(box.textAt(index))
+
+    ToolTip.visible: hovered
+    ToolTip.text: AppContext.connectionName
+}
