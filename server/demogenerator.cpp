@@ -434,10 +434,53 @@ bool DemoGenerator::run(const DemoOptions &options,
     qint64 scoreCounter = 0;
     qint64 sessionCounter = 0;
 
-    // Bulk loads write the rollup from these sums (exact: the generator knows each row);
-    // days must fit the key, otherwise the store recomputes it from the rows.
+    // Bulk loads write the rollup from these sums (exact: the generator knows each row), one
+    // day at a time as the times ascend; otherwise the store recomputes it from the rows.
     QHash<quint64, RollupSums> rollup;
+    qint64 rollupDay = -1;
     bool rollupFromSums = bulkLoad;
+    BatchInserter dailyTraces(db, QStringLiteral("daily_traces"),
+                              {QStringLiteral("user_id"), QStringLiteral("day"),
+                               QStringLiteral("environment"), QStringLiteral("traces"),
+                               QStringLiteral("observations"), QStringLiteral("cost_nanos")});
+    BatchInserter dailyModels(db, QStringLiteral("daily_models"),
+                              {QStringLiteral("user_id"), QStringLiteral("day"),
+                               QStringLiteral("environment"), QStringLiteral("model"),
+                               QStringLiteral("traces"), QStringLiteral("observations"),
+                               QStringLiteral("input_tokens"), QStringLiteral("output_tokens"),
+                               QStringLiteral("total_tokens"), QStringLiteral("cost_nanos")});
+    const auto flushRollup = [&](QString *why) {
+        std::vector<quint64> keys;
+        keys.reserve(static_cast<size_t>(rollup.size()));
+        for (auto it = rollup.cbegin(); it != rollup.cend(); ++it)
+            keys.push_back(it.key());
+        std::sort(keys.begin(), keys.end());
+        for (const quint64 key : keys) {
+            const RollupSums sums = rollup.value(key);
+            const QString &userId = users[static_cast<size_t>(key >> 32)].id;
+            const qint64 day = static_cast<qint64>((key >> 12) & 0xFFFFF);
+            const QVariant &environment = (key & 0x100U) ? staging : production;
+            const int model = static_cast<int>(key & 0xFF) - 1;
+            BatchInserter &table = model < 0 ? dailyTraces : dailyModels;
+            table.add(userId);
+            table.add(day);
+            table.add(environment);
+            if (model >= 0)
+                table.add(QLatin1String(kModels[static_cast<size_t>(model)].name));
+            table.add(sums.traces);
+            table.add(sums.observations);
+            if (model >= 0) {
+                table.add(sums.inputTokens);
+                table.add(sums.outputTokens);
+                table.add(sums.totalTokens);
+            }
+            table.add(sums.costNanos);
+            if (!table.endRow(why))
+                return false;
+        }
+        rollup.clear();
+        return true;
+    };
 
     const auto fail = [&db](QString *) {
         db.rollback();
@@ -474,8 +517,13 @@ bool DemoGenerator::run(const DemoOptions &options,
         qint64 costNanos = 0;
         QString firstGenerationId;
         const qint64 utcDay = ts / kDayMs;
-        if (rollupFromSums && (ts < 0 || utcDay >= (1 << 20)))
-            rollupFromSums = false;
+        if (rollupFromSums && (ts < 0 || utcDay >= (1 << 20) || utcDay < rollupDay))
+            rollupFromSums = false; // rebuildDailyRollup() replaces what was written
+        if (rollupFromSums && utcDay != rollupDay) {
+            if (!flushRollup(error))
+                return fail(error);
+            rollupDay = utcDay;
+        }
         quint32 modelsSeen = 0;
         for (int g = 0; g < generations; ++g) {
             const int modelIndex =
@@ -697,49 +745,9 @@ bool DemoGenerator::run(const DemoOptions &options,
         return fail(error);
     if (bulkLoad && !rollupFromSums && !m_store.rebuildDailyRollup(error))
         return fail(error);
-    if (rollupFromSums) {
-        // Into the (empty) rollup tables of the empty store, in key order for locality.
-        std::vector<quint64> keys;
-        keys.reserve(static_cast<size_t>(rollup.size()));
-        for (auto it = rollup.cbegin(); it != rollup.cend(); ++it)
-            keys.push_back(it.key());
-        std::sort(keys.begin(), keys.end());
-        BatchInserter dailyTraces(db, QStringLiteral("daily_traces"),
-                                  {QStringLiteral("user_id"), QStringLiteral("day"),
-                                   QStringLiteral("environment"), QStringLiteral("traces"),
-                                   QStringLiteral("observations"), QStringLiteral("cost_nanos")});
-        BatchInserter dailyModels(db, QStringLiteral("daily_models"),
-                                  {QStringLiteral("user_id"), QStringLiteral("day"),
-                                   QStringLiteral("environment"), QStringLiteral("model"),
-                                   QStringLiteral("traces"), QStringLiteral("observations"),
-                                   QStringLiteral("input_tokens"), QStringLiteral("output_tokens"),
-                                   QStringLiteral("total_tokens"), QStringLiteral("cost_nanos")});
-        for (const quint64 key : keys) {
-            const RollupSums &sums = rollup[key];
-            const QString &userId = users[static_cast<size_t>(key >> 32)].id;
-            const qint64 day = static_cast<qint64>((key >> 12) & 0xFFFFF);
-            const QVariant &environment = (key & 0x100U) ? staging : production;
-            const int model = static_cast<int>(key & 0xFF) - 1;
-            BatchInserter &table = model < 0 ? dailyTraces : dailyModels;
-            table.add(userId);
-            table.add(day);
-            table.add(environment);
-            if (model >= 0)
-                table.add(QLatin1String(kModels[static_cast<size_t>(model)].name));
-            table.add(sums.traces);
-            table.add(sums.observations);
-            if (model >= 0) {
-                table.add(sums.inputTokens);
-                table.add(sums.outputTokens);
-                table.add(sums.totalTokens);
-            }
-            table.add(sums.costNanos);
-            if (!table.endRow(error))
-                return fail(error);
-        }
-        if (!dailyTraces.flush(error) || !dailyModels.flush(error))
-            return fail(error);
-    }
+    if (rollupFromSums &&
+        (!flushRollup(error) || !dailyTraces.flush(error) || !dailyModels.flush(error)))
+        return fail(error);
     if (!db.commit()) {
         *error = db.lastError().text();
         return fail(error);
