@@ -80,9 +80,14 @@ void UsersPageController::setClient(ApiClient *client)
 {
     if (client == m_model.client())
         return;
+    if (m_model.client())
+        disconnect(m_model.client(), &ApiClient::connectionChanged, this, nullptr);
     applyQuery();
     m_model.setClient(client);
     m_top.setClient(client);
+    // Another connection (switched in the header) is another set of users: load afresh.
+    if (client)
+        connect(client, &ApiClient::connectionChanged, this, &UsersPageController::refresh);
     m_summary.load(client, m_model.query());
     m_summary.loadEnvironments(client);
     Q_EMIT clientChanged();

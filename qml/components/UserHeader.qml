@@ -41,6 +41,16 @@ ColumnLayout {
                 copied.visible = true;
             }
         }
+        Button {
+            text: qsTr("Copy link")
+            enabled: AppContext.projectId.length > 0
+            onClicked: {
+                AppContext.copyToClipboard(AppContext.userLink(header.controller.userId));
+                copied.visible = true;
+            }
+            ToolTip.visible: hovered
+            ToolTip.text: qsTr("A link that opens this user, to paste in chat")
+        }
         Label {
             id: copied
             visible: false

@@ -4,6 +4,7 @@
 // over by the next launch.
 #include <QDir>
 #include <QFileInfo>
+#include <QLocalSocket>
 #include <QProcess>
 #include <QTemporaryDir>
 #include <QTest>
@@ -143,10 +144,19 @@ void TestSingleInstance::staleSocketIsTakenOver()
     next.setProcessEnvironment(environment());
     next.start(QStringLiteral(XEROML_DASHBOARD_BIN), {});
     QVERIFY(next.waitForStarted());
-    QByteArray out;
-    QTRY_VERIFY_WITH_TIMEOUT(runSecond({kLink}, &out) == 0 || next.state() != QProcess::Running,
-                             kStartMs);
+    // Wait until it listens on the taken-over socket (the stale one refuses connections),
+    // so the launch below finds it instead of becoming a primary itself.
+    QTRY_VERIFY_WITH_TIMEOUT(
+        [&] {
+            QLocalSocket probe;
+            probe.connectToServer(socketPath());
+            return probe.waitForConnected(200);
+        }() ||
+            next.state() != QProcess::Running,
+        kStartMs);
     QCOMPARE(next.state(), QProcess::Running);
+    QByteArray out;
+    QCOMPARE(runSecond({kLink}, &out), 0);
     QVERIFY2(out.contains("handed over"), out.constData());
     next.terminate();
     next.waitForFinished(10000);
