@@ -14,6 +14,8 @@ UserPageController::UserPageController(QObject *parent)
             &UserPageController::tracesQueryChanged);
     connect(&m_daily, &QAbstractItemModel::modelReset, this, &UserPageController::dailyChanged);
     connect(&m_daily, &DailyUsageModel::loadedChanged, this, &UserPageController::dailyChanged);
+    connect(&m_daily, &DailyUsageModel::loadedChanged, this,
+            &UserPageController::loadDistributionWhenReady);
     connect(&m_daily, &DailyUsageModel::daysChanged, this, &UserPageController::dailyChanged);
     m_models = m_daily.modelUsage();
     connect(&m_sessions, &SessionListModel::spanChanged, this, &UserPageController::axisChanged);
@@ -274,6 +276,55 @@ UserScope UserPageController::scope() const
     return s;
 }
 
+void UserPageController::setActiveTab(const QString &tab)
+{
+    if (m_activeTab == tab)
+        return;
+    m_activeTab = tab;
+    Q_EMIT activeTabChanged();
+    if (m_client && !m_userId.isEmpty() && !m_loadedTabs.contains(tab))
+        loadTab(tab);
+}
+
+void UserPageController::loadTab(const QString &tab)
+{
+    m_loadedTabs.insert(tab);
+    const UserScope s = scope();
+    if (tab == QLatin1String("traces")) {
+        const TracesQuery before = m_traces.query();
+        applyTracesQuery();
+        if (m_traces.query() == before)
+            m_traces.reload();
+    } else if (tab == QLatin1String("sessions")) {
+        SessionsQuery sessions;
+        sessions.userId = m_userId;
+        sessions.from = s.from;
+        sessions.to = s.to;
+        sessions.environments = s.environments;
+        sessions.orderField = QStringLiteral("firstTraceAt");
+        sessions.descending = true;
+        if (m_sessions.query() == sessions)
+            m_sessions.reload();
+        else
+            m_sessions.setQuery(sessions);
+        Q_EMIT axisChanged();
+    } else if (tab == QLatin1String("feedback")) {
+        const ScoresQuery before = m_scores.query();
+        applyScoresQuery();
+        if (m_scores.query() == before)
+            m_scores.reload();
+    }
+}
+
+void UserPageController::loadDistributionWhenReady()
+{
+    if (!m_distributionPending || !m_loaded || m_request.isActive() || !m_daily.loaded())
+        return;
+    m_distributionPending = false;
+    const UserScope s = scope();
+    m_scoreDistribution.load(m_client, m_userId, s.from, s.to, s.environments);
+}
+
 void UserPageController::refresh()
 {
     m_request.cancel();
@@ -298,6 +349,7 @@ void UserPageController::refresh()
                           : result.error().message;
         }
         Q_EMIT summaryChanged();
+        loadDistributionWhenReady();
     });
     DailyMetricsQuery daily;
     daily.userId = m_userId;
@@ -305,28 +357,15 @@ void UserPageController::refresh()
     // The charts need a bounded axis: "all time" shows the 90 days up to now.
     daily.from = s.from.isValid() ? s.from : QDateTime::currentDateTimeUtc().addDays(-90);
     daily.to = s.to;
-    m_daily.setQuery(daily);
-    const TracesQuery tracesBefore = m_traces.query();
-    applyTracesQuery();
-    if (m_traces.query() == tracesBefore)
-        m_traces.reload();
-    SessionsQuery sessions;
-    sessions.userId = m_userId;
-    sessions.from = s.from;
-    sessions.to = s.to;
-    sessions.environments = s.environments;
-    sessions.orderField = QStringLiteral("firstTraceAt");
-    sessions.descending = true;
-    if (m_sessions.query() == sessions)
-        m_sessions.reload();
+    if (m_daily.query() == daily)
+        m_daily.reload();
     else
-        m_sessions.setQuery(sessions);
-    Q_EMIT axisChanged();
-    const ScoresQuery scoresBefore = m_scores.query();
-    applyScoresQuery();
-    if (m_scores.query() == scoresBefore)
-        m_scores.reload();
-    m_scoreDistribution.load(m_client, m_userId, s.from, s.to, s.environments);
+        m_daily.setQuery(daily);
+    // The tabs' lists load when their tab is shown; the histograms once header and charts
+    // are in, so that the page's first screen never waits behind them.
+    m_loadedTabs.clear();
+    m_distributionPending = true;
+    loadTab(m_activeTab);
     Q_EMIT summaryChanged();
 }
 

@@ -12,6 +12,7 @@
 
 #include <QObject>
 #include <QQmlEngine>
+#include <QSet>
 #include <QTimer>
 #include <QVariantMap>
 
@@ -36,6 +37,9 @@ class UserPageController : public QObject
     Q_PROPERTY(bool loaded READ loaded NOTIFY summaryChanged)
     /// Why the figures are missing, for people; empty when fine.
     Q_PROPERTY(QString errorString READ errorString NOTIFY summaryChanged)
+    /// The tab on screen ("overview", "traces", "sessions", "feedback"): a tab's list loads
+    /// when it is first shown for the current range.
+    Q_PROPERTY(QString activeTab READ activeTab WRITE setActiveTab NOTIFY activeTabChanged)
     /// How the user's numeric scores spread, per score name.
     Q_PROPERTY(ScoreDistribution *scoreDistribution READ scoreDistribution CONSTANT)
     /// The user's traces.
@@ -86,6 +90,8 @@ public:
     [[nodiscard]] bool loaded() const { return m_loaded; }
     [[nodiscard]] QString errorString() const { return m_error; }
     [[nodiscard]] ScoreDistribution *scoreDistribution() { return &m_scoreDistribution; }
+    [[nodiscard]] QString activeTab() const { return m_activeTab; }
+    void setActiveTab(const QString &tab);
     [[nodiscard]] TraceListModel *traceModel() { return &m_traces; }
     [[nodiscard]] DailyUsageModel *dailyModel() { return &m_daily; }
     [[nodiscard]] int traceSortColumn() const { return m_traces.sortColumn(); }
@@ -140,6 +146,7 @@ Q_SIGNALS:
     void userIdChanged();
     void environmentChanged();
     void summaryChanged();
+    void activeTabChanged();
     void tracesQueryChanged();
     void dailyChanged();
     void axisChanged();
@@ -160,6 +167,9 @@ private:
     QDateTime m_firstTrace; // the user's activity in the range, for the timeline's axis
     QDateTime m_lastTrace;
     ScoreDistribution m_scoreDistribution;
+    QString m_activeTab = QStringLiteral("overview");
+    QSet<QString> m_loadedTabs;
+    bool m_distributionPending = false;
     TraceListModel m_traces;
     DailyUsageModel m_daily;
     ModelUsageModel *m_models = nullptr; // owned by m_daily
@@ -176,4 +186,6 @@ private:
     [[nodiscard]] QList<double> modelColumn(int column) const;
     void applyTracesQuery();
     void applyScoresQuery();
+    void loadTab(const QString &tab);
+    void loadDistributionWhenReady();
 };

@@ -45,6 +45,7 @@ Page {
     UserPageController {
         id: controller
         userId: page.userId
+        activeTab: page.tabName
         onSummaryChanged: page.reportReadyOnce()
         onDailyChanged: page.reportReadyOnce()
     }
