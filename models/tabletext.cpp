@@ -16,6 +16,8 @@ QString valueText(const QVariant &value)
         return value.toDateTime().toUTC().toString(Qt::ISODateWithMs);
     case QMetaType::Double:
         return QString::number(value.toDouble(), 'g', QLocale::FloatingPointShortest);
+    case QMetaType::QStringList: // tags
+        return value.toStringList().join(QLatin1String(", "));
     default:
         return value.toString();
     }
@@ -50,6 +52,55 @@ QString toTsv(const QAbstractItemModel &model, const QList<int> &rows, const QLi
         lines.append(fields.join(QLatin1Char('\t')));
     }
     return lines.join(QLatin1Char('\n')) + QLatin1Char('\n');
+}
+
+QString markdownCell(const QString &text)
+{
+    QString out;
+    out.reserve(text.size());
+    for (qsizetype i = 0; i < text.size(); ++i) {
+        const QChar c = text.at(i);
+        if (c == QLatin1Char('\\') || c == QLatin1Char('|')) {
+            out += QLatin1Char('\\');
+            out += c;
+        } else if (c == QLatin1Char('\r')) {
+            if (i + 1 < text.size() && text.at(i + 1) == QLatin1Char('\n'))
+                ++i;
+            out += QLatin1String("<br>");
+        } else if (c == QLatin1Char('\n')) {
+            out += QLatin1String("<br>");
+        } else if (c == QLatin1Char('\t')) {
+            out += QLatin1Char(' ');
+        } else {
+            out += c;
+        }
+    }
+    return out;
+}
+
+QString toMarkdown(const QAbstractItemModel &model, const QList<int> &rows,
+                   const QList<int> &columns, int valueRole, int numericRole)
+{
+    const auto line = [](const QStringList &cells) {
+        return QLatin1String("| ") + cells.join(QLatin1String(" | ")) + QLatin1String(" |\n");
+    };
+    QStringList titles;
+    QStringList rules;
+    for (int c : columns) {
+        titles.append(
+            markdownCell(model.headerData(c, Qt::Horizontal, Qt::DisplayRole).toString()));
+        const bool numeric = model.headerData(c, Qt::Horizontal, numericRole).toBool();
+        rules.append(numeric ? QStringLiteral("---:") : QStringLiteral("---"));
+    }
+    QString out = line(titles) + line(rules);
+    QStringList cells;
+    for (int r : rows) {
+        cells.clear();
+        for (int c : columns)
+            cells.append(markdownCell(valueText(model.index(r, c).data(valueRole))));
+        out += line(cells);
+    }
+    return out;
 }
 
 } // namespace TableText
