@@ -23,21 +23,42 @@ for p in "${packages[@]}"; do
     fi
 done
 
-if [ ${#missing[@]} -eq 0 ]; then
-    echo "setup: all ${#packages[@]} packages already installed"
-    exit 0
+# Node.js runs the real-SDK compatibility test (tests/compat): Debian's only when none is there.
+if ! command -v node >/dev/null; then
+    missing+=(nodejs npm)
 fi
 
-echo "setup: installing ${#missing[@]} missing package(s): ${missing[*]}"
 as_root=()
 if [ "$(id -u)" -ne 0 ]; then
-    if ! command -v sudo >/dev/null; then
+    as_root=(sudo)
+fi
+if [ ${#missing[@]} -eq 0 ]; then
+    echo "setup: all ${#packages[@]} packages already installed"
+else
+    echo "setup: installing ${#missing[@]} missing package(s): ${missing[*]}"
+    if [ ${#as_root[@]} -gt 0 ] && ! command -v sudo >/dev/null; then
         echo "setup: need root to install packages (run as root, or install sudo)" >&2
         exit 1
     fi
-    as_root=(sudo)
+    export DEBIAN_FRONTEND=noninteractive
+    "${as_root[@]}" apt-get update -qq
+    "${as_root[@]}" apt-get install -y -qq "${missing[@]}"
 fi
-export DEBIAN_FRONTEND=noninteractive
-"${as_root[@]}" apt-get update -qq
-"${as_root[@]}" apt-get install -y -qq "${missing[@]}"
+
+# The npm packages of tests/compat, exactly as package-lock.json pins them; again only when
+# the lock file changed since the last install.
+compat="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)/tests/compat"
+stamp="$compat/node_modules/.xeroml-installed-lock.json"
+node_major="$(node -p 'process.versions.node.split(".")[0]')"
+if [ "$node_major" -lt 20 ]; then
+    echo "setup: warning: Node.js $(node --version) is older than 20, which the Langfuse SDKs of" \
+         "tests/compat need; install Node.js 20 or newer for that test" >&2
+fi
+if [ -f "$stamp" ] && cmp -s "$stamp" "$compat/package-lock.json"; then
+    echo "setup: npm packages of tests/compat already installed"
+else
+    echo "setup: installing the npm packages of tests/compat (npm ci)"
+    (cd "$compat" && npm ci --no-audit --no-fund --loglevel=error)
+    cp "$compat/package-lock.json" "$stamp"
+fi
 echo "setup: done"
