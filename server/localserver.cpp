@@ -3,12 +3,14 @@
 
 #include "server/demogenerator.h"
 #include "server/logging.h"
+#include "server/ingestor.h"
 #include "server/metricsquery.h"
 #include "server/queryparams.h"
 #include "server/readapi.h"
 #include "server/store.h"
 #include "server/usersrequest.h"
 
+#include "server/writeapi.h"
 #include <QCryptographicHash>
 #include <QHttpServer>
 #include <QHttpServerRequest>
@@ -81,6 +83,8 @@ struct LocalServer::Private
 {
     Store store;
     Credentials credentials;
+    Ingestor ingestor{store};
+    WriteApi writeApi{ingestor};
     QHttpServer *http = nullptr;
     quint16 port = 0;
 
@@ -93,6 +97,10 @@ struct LocalServer::Private
                                            const QString &userId) const;
     [[nodiscard]] QHttpServerResponse fallback(const QHttpServerRequest &request) const;
     /// Runs one ReadApi / metrics call behind the auth check.
+    /// Runs one WriteApi call behind the auth check.
+    [[nodiscard]] QHttpServerResponse
+    write(const QHttpServerRequest &request,
+          const std::function<ApiReply(WriteApi &, const QHttpServerRequest &)> &call);
     [[nodiscard]] QHttpServerResponse
     read(const QHttpServerRequest &request,
          const std::function<ApiReply(const ReadApi &)> &call) const;
@@ -110,6 +118,16 @@ LocalServer::Private::read(const QHttpServerRequest &request,
 }
 
 bool LocalServer::Private::authorized(const QHttpServerRequest &request) const
+QHttpServerResponse LocalServer::Private::write(
+    const QHttpServerRequest &request,
+    const std::function<ApiReply(WriteApi &, const QHttpServerRequest &)> &call)
+{
+    if (!authorized(request))
+        return unauthorized();
+    const ApiReply reply = call(writeApi, request);
+    return QHttpServerResponse(reply.json, reply.status);
+}
+
 {
     if (credentials.secretKey.isEmpty())
         return false;
@@ -293,6 +311,26 @@ LocalServer::LocalServer(QObject *parent)
         // Path and status only: the query may hold search text, headers hold the keys.
         qCDebug(lcServer) << request.method() << request.url().path()
                           << static_cast<int>(response.statusCode());
+    // Ingestion (API.md): batch events, OTLP/HTTP JSON, scores; [XR] unpriced counts.
+    const auto post = QHttpServerRequest::Method::Post;
+    d->http->route(QStringLiteral("/api/public/ingestion"), post,
+                   [p](const QHttpServerRequest &request) {
+                       return p->write(request, &WriteApi::ingestion);
+                   });
+    d->http->route(QStringLiteral("/api/public/otel/v1/traces"), post,
+                   [p](const QHttpServerRequest &request) {
+                       return p->write(request, &WriteApi::otlpTraces);
+                   });
+    d->http->route(QStringLiteral("/api/public/scores"), post,
+                   [p](const QHttpServerRequest &request) {
+                       return p->write(request, &WriteApi::scores);
+                   });
+    d->http->route(QStringLiteral("/api/public/ingestion/stats"), get,
+                   [p](const QHttpServerRequest &request) {
+                       return p->write(request, [](WriteApi &api, const QHttpServerRequest &) {
+                           return api.stats();
+                       });
+                   });
         return std::move(response);
     });
 }

@@ -80,6 +80,9 @@ const char *const kSchema[] = {
     " author_user_id TEXT,"
     " ts INTEGER NOT NULL,"
     " environment TEXT NOT NULL DEFAULT 'default')",
+    // Ingestion: the ids of the events already applied, so that a retried batch counts once.
+    "CREATE TABLE IF NOT EXISTS ingested_events (id TEXT PRIMARY KEY, ts INTEGER NOT NULL)"
+    " WITHOUT ROWID",
 };
 
 // Secondary indexes, apart so that a bulk load into an empty store can build them once at
@@ -303,6 +306,10 @@ bool Store::createSchema(QString *error)
             return false;
         }
     }
+    if (!addIngestionColumns(error)) {
+        m_db.rollback();
+        return false;
+    }
     for (const char *statement : kRollupTables) {
         if (!exec(QLatin1String(statement), error)) {
             m_db.rollback();
@@ -337,6 +344,30 @@ bool Store::createSchema(QString *error)
         return false;
     }
     return true;
+}
+
+bool Store::addIngestionColumns(QString *error)
+{
+    // How each observation's cost came about: 0 no usage, 1 sent by the client, 2 from the
+    // model price table, 3 unpriced (usage, but no price for the model). Added in place to
+    // files written before ingestion existed (no table rewrite: the default is constant).
+    QSqlQuery columns(m_db);
+    if (!columns.exec(QStringLiteral("SELECT 1 FROM pragma_table_info('observations')"
+                                     " WHERE name = 'cost_source'"))) {
+        *error = columns.lastError().text();
+        return false;
+    }
+    const bool present = columns.next();
+    columns.finish();
+    if (!present &&
+        !exec(QStringLiteral("ALTER TABLE observations ADD COLUMN cost_source INTEGER NOT NULL"
+                             " DEFAULT 0"),
+              error))
+        return false;
+    // Small: only unpriced rows are in it (GET /api/public/ingestion/stats).
+    return exec(QStringLiteral("CREATE INDEX IF NOT EXISTS observations_unpriced ON observations"
+                               " (model) WHERE cost_source = 3"),
+                error);
 }
 
 bool Store::ensureProject(QString *error)

@@ -75,6 +75,7 @@ private:
     [[nodiscard]] bool exec(const QString &sql, QString *error);
     [[nodiscard]] bool createSchema(QString *error);
     [[nodiscard]] bool ensureProject(QString *error);
+    [[nodiscard]] bool addIngestionColumns(QString *error);
 
     QString m_connectionName;
     QSqlDatabase m_db;
