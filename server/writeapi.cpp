@@ -73,7 +73,8 @@ std::optional<QByteArray> WriteApi::inflate(const QByteArray &data, bool gzip, q
         }
         if (status == Z_OK && stream.avail_in == 0 && stream.avail_out != 0) {
             inflateEnd(&stream);
-            *error = QStringLiteral("the compressed body is truncated");
+            *error = QStringLiteral("the %1 body is truncated")
+                         .arg(gzip ? QStringLiteral("gzip") : QStringLiteral("deflate"));
             return std::nullopt;
         }
     }
