@@ -286,12 +286,13 @@ std::optional<Ingestor::BatchResult> Ingestor::ingestEvents(const QJsonArray &ev
         const QString type = event.value(QLatin1String("type")).toString();
         const QJsonValue bodyValue = event.value(QLatin1String("body"));
         const QJsonValue timestamp = event.value(QLatin1String("timestamp"));
-        std::optional<qint64> eventMs =
+        const std::optional<qint64> parsedMs =
             timestamp.isString() ? ingest::parseTime(timestamp.toString()) : std::nullopt;
-        if (!timestamp.isUndefined() && !timestamp.isNull() && !eventMs) {
+        if (!timestamp.isUndefined() && !timestamp.isNull() && !parsedMs) {
             failure(id, 400, QStringLiteral("timestamp must be an ISO 8601 time"));
             continue;
         }
+        const qint64 eventMs = parsedMs ? *parsedMs : now;
         if (!bodyValue.isObject()) {
             failure(id, 400, QStringLiteral("body must be an object"));
             continue;
@@ -301,7 +302,7 @@ std::optional<Ingestor::BatchResult> Ingestor::ingestEvents(const QJsonArray &ev
         bool ok = true;
         if (type == QLatin1String("trace-create")) {
             TracePatch trace;
-            ok = readTrace(body, eventMs.value_or(now), &trace, &message);
+            ok = readTrace(body, eventMs, &trace, &message);
             if (ok)
                 batch.add(std::move(trace));
         } else if (type == QLatin1String("span-create") || type == QLatin1String("span-update") ||
@@ -314,8 +315,7 @@ std::optional<Ingestor::BatchResult> Ingestor::ingestEvents(const QJsonArray &ev
                 : type.startsWith(QLatin1String("generation")) ? QStringLiteral("GENERATION")
                                                                : QStringLiteral("EVENT");
             ObservationPatch observation;
-            ok = readObservation(body, observationType, create, eventMs.value_or(now), &observation,
-                                 &message);
+            ok = readObservation(body, observationType, create, eventMs, &observation, &message);
             if (ok && observation.traceId.isEmpty()) {
                 // An update may leave the trace out: take the one already known.
                 if (const ObservationPatch *earlier = batch.observation(observation.id)) {
@@ -334,7 +334,7 @@ std::optional<Ingestor::BatchResult> Ingestor::ingestEvents(const QJsonArray &ev
                 batch.add(std::move(observation));
         } else if (type == QLatin1String("score-create")) {
             ScoreRecord score;
-            ok = readScore(body, eventMs.value_or(now), &score, &message);
+            ok = readScore(body, eventMs, &score, &message);
             if (ok)
                 batch.add(std::move(score));
         } else if (type == QLatin1String("sdk-log")) {

@@ -7,9 +7,12 @@
 #include <QDateTime>
 #include <QJsonDocument>
 #include <QSet>
+#include <QSqlDriver>
 #include <QSqlError>
 #include <QUuid>
+
 #include <QVariant>
+#include <sqlite3.h>
 
 #include <cmath>
 
@@ -46,16 +49,6 @@ void mergeMetadata(std::optional<QString> &mine, const std::optional<QString> &l
     mine = later;
 }
 
-QVariant nullable(const std::optional<QString> &value)
-{
-    return value ? QVariant(*value) : QVariant();
-}
-
-QVariant nullable(const std::optional<qint64> &value)
-{
-    return value ? QVariant(*value) : QVariant();
-}
-
 qint64 nowMs()
 {
     return QDateTime::currentMSecsSinceEpoch();
@@ -70,12 +63,6 @@ bool isOutput(const QString &type)
 {
     return type.startsWith(QLatin1String("output"));
 }
-
-// The metadata column takes a JSON object key by key, anything else whole.
-const QLatin1String kMergeMetadata(
-    "metadata = CASE WHEN ? IS NULL THEN metadata WHEN json_valid(metadata) AND"
-    " json_type(metadata) = 'object' AND json_type(?) = 'object' THEN json_patch(metadata, ?)"
-    " ELSE ? END");
 
 } // namespace
 
@@ -181,8 +168,97 @@ QString jsonTextFromString(const QString &text)
     return *jsonText(QJsonValue(text));
 }
 
+namespace {
+
+// Days from 1970-01-01 to a proleptic Gregorian date (H. Hinnant's days_from_civil).
+qint64 daysFromCivil(qint64 y, qint64 m, qint64 d)
+{
+    y -= m <= 2 ? 1 : 0;
+    const qint64 era = (y >= 0 ? y : y - 399) / 400;
+    const qint64 yoe = y - era * 400;
+    const qint64 doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+    const qint64 doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    return era * 146097 + doe - 719468;
+}
+
+// "YYYY-MM-DDTHH:MM:SS[.fraction][Z|±HH:MM]", what every SDK sends, without QDateTime's cost.
+std::optional<qint64> fastIsoTime(QStringView s)
+{
+    const auto digits = [&s](qsizetype at, int count) -> int {
+        int value = 0;
+        for (int i = 0; i < count; ++i) {
+            const char16_t c = s[at + i].unicode();
+            if (c < u'0' || c > u'9')
+                return -1;
+            value = value * 10 + (c - u'0');
+        }
+        return value;
+    };
+    if (s.size() < 19 || s[4] != u'-' || s[7] != u'-' || s[10] != u'T' || s[13] != u':' ||
+        s[16] != u':')
+        return std::nullopt;
+    const int year = digits(0, 4);
+    const int month = digits(5, 2);
+    const int day = digits(8, 2);
+    const int hour = digits(11, 2);
+    const int minute = digits(14, 2);
+    const int second = digits(17, 2);
+    if (year < 0 || month < 1 || month > 12 || day < 1 || hour < 0 || hour > 23 || minute < 0 ||
+        minute > 59 || second < 0 || second > 59)
+        return std::nullopt;
+    static constexpr int kDays[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    const bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+    if (day > kDays[month - 1] || (month == 2 && day == 29 && !leap))
+        return std::nullopt;
+    qsizetype at = 19;
+    int ms = 0;
+    if (at < s.size() && s[at] == u'.') {
+        ++at;
+        int count = 0;
+        while (at < s.size() && s[at] >= u'0' && s[at] <= u'9') {
+            if (count < 3)
+                ms = ms * 10 + (s[at].unicode() - u'0');
+            ++count;
+            ++at;
+        }
+        if (count == 0)
+            return std::nullopt;
+        for (int i = count; i < 3; ++i)
+            ms *= 10;
+    }
+    qint64 offsetMinutes = 0;
+    if (at < s.size() && s[at] == u'Z') {
+        ++at;
+    } else if (at < s.size() && (s[at] == u'+' || s[at] == u'-')) {
+        const int sign = s[at] == u'-' ? -1 : 1;
+        ++at;
+        if (at + 2 > s.size())
+            return std::nullopt;
+        const int oh = digits(at, 2);
+        at += 2;
+        if (at < s.size() && s[at] == u':')
+            ++at;
+        if (at + 2 > s.size())
+            return std::nullopt;
+        const int om = digits(at, 2);
+        at += 2;
+        if (oh < 0 || oh > 23 || om < 0 || om > 59)
+            return std::nullopt;
+        offsetMinutes = sign * (oh * 60 + om);
+    }
+    if (at != s.size())
+        return std::nullopt;
+    const qint64 seconds = daysFromCivil(year, month, day) * 86400 + hour * 3600 + minute * 60 +
+                           second - offsetMinutes * 60;
+    return seconds * 1000 + ms;
+}
+
+} // namespace
+
 std::optional<qint64> parseTime(const QString &text)
 {
+    if (const auto fast = fastIsoTime(text))
+        return fast;
     QDateTime time = QDateTime::fromString(text, Qt::ISODateWithMs);
     if (!time.isValid()) {
         // Microseconds (Python SDKs): keep the milliseconds.
@@ -311,35 +387,134 @@ bool normaliseCost(const QJsonObject &cost, std::optional<CostNanos> *out, QStri
 
 } // namespace ingest
 
+namespace {
+
+// One prepared sqlite3 statement on the store's own connection. The write path talks to
+// SQLite directly: QSqlQuery's per-value QVariant and field bookkeeping cost as much as the
+// inserts themselves (measured with bench_ingest).
+class Statement
+{
+public:
+    Statement() = default;
+    ~Statement() { sqlite3_finalize(m_stmt); }
+    Q_DISABLE_COPY_MOVE(Statement)
+
+    [[nodiscard]] bool prepare(sqlite3 *db, const QString &sql, QString *error)
+    {
+        m_db = db;
+        const QByteArray utf8 = sql.toUtf8();
+        if (sqlite3_prepare_v3(db, utf8.constData(), static_cast<int>(utf8.size()),
+                               SQLITE_PREPARE_PERSISTENT, &m_stmt, nullptr) != SQLITE_OK) {
+            *error = QString::fromUtf8(sqlite3_errmsg(db));
+            return false;
+        }
+        return true;
+    }
+    void bind(int index, const QString &value)
+    {
+        const QByteArray utf8 = value.toUtf8();
+        sqlite3_bind_text(m_stmt, index, utf8.constData(), static_cast<int>(utf8.size()),
+                          SQLITE_TRANSIENT);
+    }
+    void bind(int index, const std::optional<QString> &value)
+    {
+        if (value)
+            bind(index, *value);
+        else
+            sqlite3_bind_null(m_stmt, index);
+    }
+    void bind(int index, qint64 value) { sqlite3_bind_int64(m_stmt, index, value); }
+    void bind(int index, const std::optional<qint64> &value)
+    {
+        if (value)
+            bind(index, *value);
+        else
+            sqlite3_bind_null(m_stmt, index);
+    }
+    void bind(int index, const std::optional<double> &value)
+    {
+        if (value)
+            sqlite3_bind_double(m_stmt, index, *value);
+        else
+            sqlite3_bind_null(m_stmt, index);
+    }
+    /// Runs the statement; *row says whether it produced a row (read it before done()).
+    [[nodiscard]] bool step(QString *error, bool *row = nullptr)
+    {
+        const int rc = sqlite3_step(m_stmt);
+        if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+            *error = QString::fromUtf8(sqlite3_errmsg(m_db));
+            done();
+            return false;
+        }
+        if (row)
+            *row = rc == SQLITE_ROW;
+        else
+            done();
+        return true;
+    }
+    [[nodiscard]] bool isNull(int column) const
+    {
+        return sqlite3_column_type(m_stmt, column) == SQLITE_NULL;
+    }
+    [[nodiscard]] qint64 int64(int column) const { return sqlite3_column_int64(m_stmt, column); }
+    [[nodiscard]] QString text(int column) const
+    {
+        const auto *data = reinterpret_cast<const char *>(sqlite3_column_text(m_stmt, column));
+        return QString::fromUtf8(data, sqlite3_column_bytes(m_stmt, column));
+    }
+    /// Ends a run: resets the statement and clears its bindings.
+    void done()
+    {
+        sqlite3_reset(m_stmt);
+        sqlite3_clear_bindings(m_stmt);
+    }
+
+private:
+    sqlite3 *m_db = nullptr;
+    sqlite3_stmt *m_stmt = nullptr;
+};
+
+// The trace columns a patch states, bound as ?1 … ?13 by both trace statements.
+const QLatin1String kTraceAggregates(
+    "(SELECT COUNT(*) AS n, COALESCE(SUM(input_tokens), 0) AS i, COALESCE(SUM(output_tokens), 0)"
+    " AS o, COALESCE(SUM(total_tokens), 0) AS t, COALESCE(SUM(total_cost_nanos), 0) AS c,"
+    " MAX(COALESCE(end_time, start_time)) - MIN(start_time) AS l FROM observations"
+    " WHERE trace_id = ?1) a, (SELECT COALESCE(SUM(value), 0) AS sum, COUNT(*) AS n FROM scores"
+    " WHERE trace_id = ?1 AND data_type = 'NUMERIC' AND value IS NOT NULL) s");
+
+void bindTrace(Statement &s, const TracePatch &t, qint64 ts)
+{
+    s.bind(1, t.id);
+    s.bind(2, ts);
+    s.bind(3, t.name);
+    s.bind(4, t.userId);
+    s.bind(5, t.userId ? std::optional<QString>(t.userId->toLower()) : std::nullopt);
+    s.bind(6, t.sessionId);
+    s.bind(7, t.environment);
+    s.bind(8, t.release);
+    s.bind(9, t.version);
+    s.bind(10, t.tags);
+    s.bind(11, t.metadata);
+    s.bind(12, t.input);
+    s.bind(13, t.output);
+}
+
+} // namespace
+
 // Prepared statements, made once per server on the store's connection.
 struct Ingestor::Statements
 {
-    explicit Statements(const QSqlDatabase &db)
-        : eventSeen(db)
-        , eventInsert(db)
-        , traceSelect(db)
-        , traceInsert(db)
-        , traceUpdate(db)
-        , observationSelect(db)
-        , observationInsert(db)
-        , observationUpdate(db)
-        , scoreSelect(db)
-        , scoreUpsert(db)
-        , aggregates(db)
-        , rowid(db)
-    {}
-    QSqlQuery eventSeen;
-    QSqlQuery eventInsert;
-    QSqlQuery traceSelect;
-    QSqlQuery traceInsert;
-    QSqlQuery traceUpdate;
-    QSqlQuery observationSelect;
-    QSqlQuery observationInsert;
-    QSqlQuery observationUpdate;
-    QSqlQuery scoreSelect;
-    QSqlQuery scoreUpsert;
-    QSqlQuery aggregates;
-    QSqlQuery rowid;
+    Statement eventSeen;
+    Statement eventInsert;
+    Statement traceSelect;
+    Statement traceInsert;
+    Statement traceUpdate;
+    Statement observationSelect;
+    Statement observationInsert;
+    Statement observationUpdate;
+    Statement scoreSelect;
+    Statement scoreUpsert;
 };
 
 Ingestor::Ingestor(Store &store)
@@ -353,84 +528,109 @@ bool Ingestor::prepare(QString *error)
 {
     if (m_statements)
         return true;
-    auto s = std::make_unique<Statements>(m_store.database());
-    const auto prep = [error](QSqlQuery &query, const QString &sql) {
-        if (!query.prepare(sql)) {
-            *error = query.lastError().text();
-            return false;
-        }
-        return true;
-    };
+    // The store's own connection (same thread, same transaction), as a sqlite3 handle.
+    const QVariant handle = m_store.database().driver()->handle();
+    if (!handle.isValid() || qstrcmp(handle.typeName(), "sqlite3*") != 0) {
+        *error = QStringLiteral("the store's connection is not SQLite");
+        return false;
+    }
+    sqlite3 *db = *static_cast<sqlite3 *const *>(handle.constData());
+    if (!db) {
+        *error = QStringLiteral("the store is not open");
+        return false;
+    }
+    auto s = std::make_unique<Statements>();
     const bool ok =
-        prep(s->eventSeen, QStringLiteral("SELECT 1 FROM ingested_events WHERE id = ?")) &&
-        prep(s->eventInsert,
-             QStringLiteral("INSERT OR IGNORE INTO ingested_events (id, ts) VALUES (?, ?)")) &&
-        prep(s->traceSelect, QStringLiteral("SELECT ts FROM traces WHERE id = ?")) &&
-        prep(s->traceInsert,
-             QStringLiteral("INSERT INTO traces (id, ts, name, user_id, user_id_lower, session_id,"
-                            " environment, release, version, tags, metadata, input, output)"
-                            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) &&
-        prep(s->traceUpdate,
-             QStringLiteral("UPDATE traces SET ts = ?, name = COALESCE(?, name),"
-                            " user_id = COALESCE(?, user_id),"
-                            " user_id_lower = COALESCE(?, user_id_lower),"
-                            " session_id = COALESCE(?, session_id),"
-                            " environment = COALESCE(?, environment),"
-                            " release = COALESCE(?, release), version = COALESCE(?, version),"
-                            " tags = COALESCE(?, tags), input = COALESCE(?, input),"
-                            " output = COALESCE(?, output), ") +
-                 kMergeMetadata + QStringLiteral(" WHERE id = ?")) &&
-        prep(s->observationSelect,
-             QStringLiteral("SELECT trace_id, model, start_time, input_tokens, output_tokens,"
-                            " total_tokens, input_cost_nanos, output_cost_nanos, total_cost_nanos,"
-                            " cost_source FROM observations WHERE id = ?")) &&
-        prep(s->observationInsert,
-             QStringLiteral("INSERT INTO observations (id, trace_id, parent_observation_id, type,"
-                            " name, start_time, end_time, completion_start_time, model, level,"
-                            " status_message, input, output, metadata, environment, input_tokens,"
-                            " output_tokens, total_tokens, input_cost_nanos, output_cost_nanos,"
-                            " total_cost_nanos, cost_source) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
-                            " ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) &&
-        prep(s->observationUpdate,
-             QStringLiteral("UPDATE observations SET trace_id = ?,"
-                            " parent_observation_id = COALESCE(?, parent_observation_id),"
-                            " type = COALESCE(?, type), name = COALESCE(?, name), start_time = ?,"
-                            " end_time = COALESCE(?, end_time),"
-                            " completion_start_time = COALESCE(?, completion_start_time),"
-                            " model = ?, level = COALESCE(?, level),"
-                            " status_message = COALESCE(?, status_message),"
-                            " input = COALESCE(?, input), output = COALESCE(?, output),"
-                            " environment = COALESCE(?, environment), input_tokens = ?,"
-                            " output_tokens = ?, total_tokens = ?, input_cost_nanos = ?,"
-                            " output_cost_nanos = ?, total_cost_nanos = ?, cost_source = ?, ") +
-                 kMergeMetadata + QStringLiteral(" WHERE id = ?")) &&
-        prep(s->scoreSelect, QStringLiteral("SELECT trace_id FROM scores WHERE id = ?")) &&
-        prep(s->scoreUpsert,
-             QStringLiteral(
-                 "INSERT INTO scores (id, trace_id, observation_id, session_id, name, value,"
-                 " string_value, data_type, source, comment, author_user_id, ts, environment)"
-                 " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, COALESCE(?, (SELECT environment"
-                 " FROM traces WHERE id = ?), 'default')) ON CONFLICT (id) DO UPDATE SET"
-                 " trace_id = excluded.trace_id, observation_id = excluded.observation_id,"
-                 " session_id = excluded.session_id, name = excluded.name,"
-                 " value = excluded.value, string_value = excluded.string_value,"
-                 " data_type = excluded.data_type, source = excluded.source,"
-                 " comment = excluded.comment, author_user_id = excluded.author_user_id,"
-                 " ts = excluded.ts, environment = excluded.environment")) &&
-        // Every touched trace's aggregates, recomputed from its raw rows (exact in any order).
-        prep(s->aggregates,
-             QStringLiteral(
-                 "UPDATE traces SET (observation_count, input_tokens, output_tokens,"
-                 " total_tokens, total_cost_nanos, latency_ms) = (SELECT COUNT(*),"
-                 " COALESCE(SUM(input_tokens), 0), COALESCE(SUM(output_tokens), 0),"
-                 " COALESCE(SUM(total_tokens), 0), COALESCE(SUM(total_cost_nanos), 0),"
-                 " MAX(COALESCE(end_time, start_time)) - MIN(start_time) FROM observations"
-                 " WHERE trace_id = traces.id), (score_sum, score_count) = (SELECT"
-                 " COALESCE(SUM(value), 0), COUNT(*) FROM scores WHERE trace_id = traces.id AND"
-                 " data_type = 'NUMERIC' AND value IS NOT NULL) WHERE id = ?")) &&
-        prep(s->rowid, QStringLiteral("SELECT rowid FROM traces WHERE id = ?"));
+        s->eventSeen.prepare(db, QStringLiteral("SELECT 1 FROM ingested_events WHERE id = ?1"),
+                             error) &&
+        s->eventInsert.prepare(
+            db, QStringLiteral("INSERT OR IGNORE INTO ingested_events (id, ts) VALUES (?1, ?2)"),
+            error) &&
+        s->traceSelect.prepare(db, QStringLiteral("SELECT rowid, ts FROM traces WHERE id = ?1"),
+                               error) &&
+        // A new trace arrives with its aggregates already computed from its rows: one insert,
+        // one run of the rollup trigger.
+        s->traceInsert.prepare(
+            db,
+            QStringLiteral("INSERT INTO traces (id, ts, name, user_id, user_id_lower, session_id,"
+                           " environment, release, version, tags, metadata, input, output,"
+                           " observation_count, input_tokens, output_tokens, total_tokens,"
+                           " total_cost_nanos, latency_ms, score_sum, score_count) SELECT ?1, ?2,"
+                           " ?3, ?4, ?5, ?6, COALESCE(?7, 'default'), ?8, ?9, COALESCE(?10, '[]'),"
+                           " ?11, ?12, ?13, a.n, a.i, a.o, a.t, a.c, a.l, s.sum, s.n FROM ") +
+                kTraceAggregates,
+            error) &&
+        // Stated fields and the recomputed aggregates in one update (one trigger run).
+        s->traceUpdate.prepare(
+            db,
+            QStringLiteral("UPDATE traces SET ts = ?2, name = COALESCE(?3, name),"
+                           " user_id = COALESCE(?4, user_id),"
+                           " user_id_lower = COALESCE(?5, user_id_lower),"
+                           " session_id = COALESCE(?6, session_id),"
+                           " environment = COALESCE(?7, environment),"
+                           " release = COALESCE(?8, release), version = COALESCE(?9, version),"
+                           " tags = COALESCE(?10, tags), metadata = CASE WHEN ?11 IS NULL THEN"
+                           " metadata WHEN json_valid(metadata) AND json_type(metadata) = 'object'"
+                           " AND json_type(?11) = 'object' THEN json_patch(metadata, ?11) ELSE ?11"
+                           " END, input = COALESCE(?12, input), output = COALESCE(?13, output),"
+                           " (observation_count, input_tokens, output_tokens, total_tokens,"
+                           " total_cost_nanos, latency_ms, score_sum, score_count) = (SELECT a.n,"
+                           " a.i, a.o, a.t, a.c, a.l, s.sum, s.n FROM ") +
+                kTraceAggregates + QStringLiteral(") WHERE id = ?1"),
+            error) &&
+        s->observationSelect.prepare(
+            db,
+            QStringLiteral("SELECT trace_id, model, start_time, input_tokens, output_tokens,"
+                           " total_tokens, input_cost_nanos, output_cost_nanos, total_cost_nanos,"
+                           " cost_source FROM observations WHERE id = ?1"),
+            error) &&
+        s->observationInsert.prepare(
+            db,
+            QStringLiteral("INSERT INTO observations (id, trace_id, parent_observation_id, type,"
+                           " name, start_time, end_time, completion_start_time, model, level,"
+                           " status_message, input, output, metadata, environment, input_tokens,"
+                           " output_tokens, total_tokens, input_cost_nanos, output_cost_nanos,"
+                           " total_cost_nanos, cost_source) VALUES (?1, ?2, ?3, COALESCE(?4,"
+                           " 'SPAN'), ?5, ?6, ?7, ?8, ?9, COALESCE(?10, 'DEFAULT'), ?11, ?12, ?13,"
+                           " ?14, COALESCE(?15, 'default'), ?16, ?17, ?18, ?19, ?20, ?21, ?22)"),
+            error) &&
+        s->observationUpdate.prepare(
+            db,
+            QStringLiteral("UPDATE observations SET trace_id = ?2,"
+                           " parent_observation_id = COALESCE(?3, parent_observation_id),"
+                           " type = COALESCE(?4, type), name = COALESCE(?5, name),"
+                           " start_time = ?6, end_time = COALESCE(?7, end_time),"
+                           " completion_start_time = COALESCE(?8, completion_start_time),"
+                           " model = ?9, level = COALESCE(?10, level),"
+                           " status_message = COALESCE(?11, status_message),"
+                           " input = COALESCE(?12, input), output = COALESCE(?13, output),"
+                           " metadata = CASE WHEN ?14 IS NULL THEN metadata WHEN"
+                           " json_valid(metadata) AND json_type(metadata) = 'object' AND"
+                           " json_type(?14) = 'object' THEN json_patch(metadata, ?14) ELSE ?14"
+                           " END, environment = COALESCE(?15, environment), input_tokens = ?16,"
+                           " output_tokens = ?17, total_tokens = ?18, input_cost_nanos = ?19,"
+                           " output_cost_nanos = ?20, total_cost_nanos = ?21, cost_source = ?22"
+                           " WHERE id = ?1"),
+            error) &&
+        s->scoreSelect.prepare(db, QStringLiteral("SELECT trace_id FROM scores WHERE id = ?1"),
+                               error) &&
+        s->scoreUpsert.prepare(
+            db,
+            QStringLiteral(
+                "INSERT INTO scores (id, trace_id, observation_id, session_id, name, value,"
+                " string_value, data_type, source, comment, author_user_id, ts, environment)"
+                " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, COALESCE(?13,"
+                " (SELECT environment FROM traces WHERE id = ?2), 'default')) ON CONFLICT (id) DO"
+                " UPDATE SET trace_id = excluded.trace_id, observation_id ="
+                " excluded.observation_id, session_id = excluded.session_id, name = excluded.name,"
+                " value = excluded.value, string_value = excluded.string_value,"
+                " data_type = excluded.data_type, source = excluded.source,"
+                " comment = excluded.comment, author_user_id = excluded.author_user_id,"
+                " ts = excluded.ts, environment = excluded.environment"),
+            error);
     if (!ok)
         return false;
+    m_db = db;
     m_statements = std::move(s);
     return true;
 }
@@ -463,21 +663,16 @@ bool Ingestor::writeInTransaction(const IngestBatch &batch, const QStringList &e
                                   QList<qint64> *changedRows, QString *error)
 {
     Statements &s = *m_statements;
-    const auto exec = [error](QSqlQuery &query, const QVariantList &values) {
-        for (qsizetype i = 0; i < values.size(); ++i)
-            query.bindValue(static_cast<int>(i), values.at(i));
-        if (!query.exec()) {
-            *error = query.lastError().text();
-            return false;
-        }
-        return true;
-    };
     const qint64 now = nowMs();
     for (const QString &id : eventIds) {
-        if (!exec(s.eventInsert, {id, now}))
+        s.eventInsert.bind(1, id);
+        s.eventInsert.bind(2, now);
+        if (!s.eventInsert.step(error))
             return false;
     }
 
+    // Traces whose aggregates change, in order; observations and scores are written first so
+    // that each trace row is then written once, with its aggregates from its raw rows.
     QStringList touched;
     QSet<QString> touchedSet;
     const auto touch = [&](const QString &traceId) {
@@ -486,60 +681,21 @@ bool Ingestor::writeInTransaction(const IngestBatch &batch, const QStringList &e
             touched.append(traceId);
         }
     };
-
-    const auto writeTrace = [&](const TracePatch &t, qint64 fallbackMs) -> bool {
-        if (!exec(s.traceSelect, {t.id}))
-            return false;
-        const std::optional<QString> userLower =
-            t.userId ? std::optional<QString>(t.userId->toLower()) : std::nullopt;
-        if (!s.traceSelect.next()) {
-            s.traceSelect.finish();
-            return exec(s.traceInsert,
-                        {t.id, t.ts.value_or(fallbackMs), nullable(t.name), nullable(t.userId),
-                         nullable(userLower), nullable(t.sessionId),
-                         t.environment.value_or(QStringLiteral("default")), nullable(t.release),
-                         nullable(t.version), t.tags.value_or(QStringLiteral("[]")),
-                         nullable(t.metadata), nullable(t.input), nullable(t.output)});
-        }
-        const qint64 storedTs = s.traceSelect.value(0).toLongLong();
-        s.traceSelect.finish();
-        if (t.createOnly)
-            return true;
-        qint64 ts = storedTs;
-        if (t.ts)
-            ts = t.earliestTs ? std::min(storedTs, *t.ts) : *t.ts;
-        const QVariant metadata = nullable(t.metadata);
-        return exec(s.traceUpdate,
-                    {ts, nullable(t.name), nullable(t.userId), nullable(userLower),
-                     nullable(t.sessionId), nullable(t.environment), nullable(t.release),
-                     nullable(t.version), nullable(t.tags), nullable(t.input), nullable(t.output),
-                     metadata, metadata, metadata, metadata, t.id});
-    };
-
-    for (const TracePatch &t : batch.traces) {
-        if (!writeTrace(t, now))
-            return false;
-        touch(t.id);
+    QHash<QString, size_t> patchOf;
+    for (size_t i = 0; i < batch.traces.size(); ++i) {
+        patchOf.insert(batch.traces[i].id, i);
+        touch(batch.traces[i].id);
     }
-    // An observation whose trace was never stated creates it (it fills in when it arrives).
-    for (const ObservationPatch &o : batch.observations) {
-        if (touchedSet.contains(o.traceId))
-            continue;
-        TracePatch implicit;
-        implicit.id = o.traceId;
-        implicit.ts = o.startMs.value_or(o.fallbackMs);
-        implicit.environment = o.environment;
-        implicit.createOnly = true;
-        if (!writeTrace(implicit, now))
-            return false;
-        touch(o.traceId);
-    }
+    // A trace only its observations name is created from them (it fills in when it arrives).
+    QHash<QString, TracePatch> implicit;
 
     QHash<QString, int> unpriced;
     for (const ObservationPatch &o : batch.observations) {
-        if (!exec(s.observationSelect, {o.id}))
+        Statement &select = s.observationSelect;
+        select.bind(1, o.id);
+        bool exists = false;
+        if (!select.step(error, &exists))
             return false;
-        const bool exists = s.observationSelect.next();
         QString oldTrace;
         std::optional<QString> model = o.model;
         std::optional<qint64> start = o.startMs;
@@ -547,19 +703,19 @@ bool Ingestor::writeInTransaction(const IngestBatch &batch, const QStringList &e
         CostNanos cost;
         int costSource = NoUsage;
         if (exists) {
-            oldTrace = s.observationSelect.value(0).toString();
-            if (!model && !s.observationSelect.value(1).isNull())
-                model = s.observationSelect.value(1).toString();
+            oldTrace = select.text(0);
+            if (!model && !select.isNull(1))
+                model = select.text(1);
             if (!start)
-                start = s.observationSelect.value(2).toLongLong();
+                start = select.int64(2);
             for (int k = 0; k < 3; ++k)
-                tokens[k] = s.observationSelect.value(3 + k).toLongLong();
-            cost.input = s.observationSelect.value(6).toLongLong();
-            cost.output = s.observationSelect.value(7).toLongLong();
-            cost.total = s.observationSelect.value(8).toLongLong();
-            costSource = s.observationSelect.value(9).toInt();
+                tokens[k] = select.int64(3 + k);
+            cost.input = select.int64(6);
+            cost.output = select.int64(7);
+            cost.total = select.int64(8);
+            costSource = static_cast<int>(select.int64(9));
         }
-        s.observationSelect.finish();
+        select.done();
         const qint64 startMs = start.value_or(o.fallbackMs);
 
         UsageDetails usage;
@@ -596,61 +752,47 @@ bool Ingestor::writeInTransaction(const IngestBatch &batch, const QStringList &e
             }
         }
 
-        if (!exists) {
-            if (!exec(s.observationInsert, {o.id,
-                                            o.traceId,
-                                            nullable(o.parentId),
-                                            o.type.value_or(QStringLiteral("SPAN")),
-                                            nullable(o.name),
-                                            startMs,
-                                            nullable(o.endMs),
-                                            nullable(o.completionStartMs),
-                                            nullable(model),
-                                            o.level.value_or(QStringLiteral("DEFAULT")),
-                                            nullable(o.statusMessage),
-                                            nullable(o.input),
-                                            nullable(o.output),
-                                            nullable(o.metadata),
-                                            o.environment.value_or(QStringLiteral("default")),
-                                            tokens[0],
-                                            tokens[1],
-                                            tokens[2],
-                                            cost.input,
-                                            cost.output,
-                                            cost.total,
-                                            costSource}))
-                return false;
-        } else {
-            const QVariant metadata = nullable(o.metadata);
-            if (!exec(s.observationUpdate, {o.traceId,
-                                            nullable(o.parentId),
-                                            nullable(o.type),
-                                            nullable(o.name),
-                                            startMs,
-                                            nullable(o.endMs),
-                                            nullable(o.completionStartMs),
-                                            nullable(model),
-                                            nullable(o.level),
-                                            nullable(o.statusMessage),
-                                            nullable(o.input),
-                                            nullable(o.output),
-                                            nullable(o.environment),
-                                            tokens[0],
-                                            tokens[1],
-                                            tokens[2],
-                                            cost.input,
-                                            cost.output,
-                                            cost.total,
-                                            costSource,
-                                            metadata,
-                                            metadata,
-                                            metadata,
-                                            metadata,
-                                            o.id}))
-                return false;
+        Statement &write = exists ? s.observationUpdate : s.observationInsert;
+        write.bind(1, o.id);
+        write.bind(2, o.traceId);
+        write.bind(3, o.parentId);
+        write.bind(4, o.type);
+        write.bind(5, o.name);
+        write.bind(6, startMs);
+        write.bind(7, o.endMs);
+        write.bind(8, o.completionStartMs);
+        write.bind(9, model);
+        write.bind(10, o.level);
+        write.bind(11, o.statusMessage);
+        write.bind(12, o.input);
+        write.bind(13, o.output);
+        write.bind(14, o.metadata);
+        write.bind(15, o.environment);
+        write.bind(16, tokens[0]);
+        write.bind(17, tokens[1]);
+        write.bind(18, tokens[2]);
+        write.bind(19, cost.input);
+        write.bind(20, cost.output);
+        write.bind(21, cost.total);
+        write.bind(22, static_cast<qint64>(costSource));
+        if (!write.step(error))
+            return false;
+        if (exists)
             touch(oldTrace);
-        }
         touch(o.traceId);
+        if (!patchOf.contains(o.traceId)) {
+            auto it = implicit.find(o.traceId);
+            if (it == implicit.end()) {
+                TracePatch t;
+                t.id = o.traceId;
+                t.ts = startMs;
+                t.environment = o.environment;
+                t.createOnly = true;
+                implicit.insert(o.traceId, t);
+            } else if (startMs < *it->ts) {
+                it->ts = startMs;
+            }
+        }
     }
     for (auto it = unpriced.cbegin(); it != unpriced.cend(); ++it) {
         qCInfo(lcServer).noquote().nospace()
@@ -659,56 +801,91 @@ bool Ingestor::writeInTransaction(const IngestBatch &batch, const QStringList &e
     }
 
     for (const ScoreRecord &score : batch.scores) {
-        if (!exec(s.scoreSelect, {score.id}))
+        s.scoreSelect.bind(1, score.id);
+        bool exists = false;
+        if (!s.scoreSelect.step(error, &exists))
             return false;
-        if (s.scoreSelect.next())
-            touch(s.scoreSelect.value(0).toString());
-        s.scoreSelect.finish();
-        if (!exec(s.scoreUpsert, {score.id, nullable(score.traceId), nullable(score.observationId),
-                                  nullable(score.sessionId), score.name,
-                                  score.value ? QVariant(*score.value) : QVariant(),
-                                  nullable(score.stringValue), score.dataType, score.source,
-                                  nullable(score.comment), nullable(score.authorUserId), score.ts,
-                                  nullable(score.environment), nullable(score.traceId)}))
+        if (exists)
+            touch(s.scoreSelect.text(0));
+        s.scoreSelect.done();
+        Statement &upsert = s.scoreUpsert;
+        upsert.bind(1, score.id);
+        upsert.bind(2, score.traceId);
+        upsert.bind(3, score.observationId);
+        upsert.bind(4, score.sessionId);
+        upsert.bind(5, score.name);
+        upsert.bind(6, score.value);
+        upsert.bind(7, score.stringValue);
+        upsert.bind(8, score.dataType);
+        upsert.bind(9, score.source);
+        upsert.bind(10, score.comment);
+        upsert.bind(11, score.authorUserId);
+        upsert.bind(12, score.ts);
+        upsert.bind(13, score.environment);
+        if (!upsert.step(error))
             return false;
         if (score.traceId)
             touch(*score.traceId);
     }
 
+    // Each touched trace: stated fields merged and aggregates recomputed, in one statement.
+    const TracePatch none;
     for (const QString &traceId : std::as_const(touched)) {
-        if (!exec(s.aggregates, {traceId}) || !exec(s.rowid, {traceId}))
+        const auto patchIt = patchOf.constFind(traceId);
+        const auto implicitIt = implicit.constFind(traceId);
+        const TracePatch *patch = patchIt != patchOf.cend()       ? &batch.traces[*patchIt]
+                                  : implicitIt != implicit.cend() ? &*implicitIt
+                                                                  : nullptr;
+        s.traceSelect.bind(1, traceId);
+        bool exists = false;
+        if (!s.traceSelect.step(error, &exists))
             return false;
-        if (s.rowid.next())
-            changedRows->append(s.rowid.value(0).toLongLong());
-        s.rowid.finish();
+        const qint64 rowid = exists ? s.traceSelect.int64(0) : 0;
+        const qint64 storedTs = exists ? s.traceSelect.int64(1) : 0;
+        s.traceSelect.done();
+        if (!exists && !patch)
+            continue; // a score for a trace not (yet) ingested: its row brings the score along
+        if (exists) {
+            // An implicit patch only creates; on an existing row it only refreshes aggregates.
+            const TracePatch &t = patch && !patch->createOnly ? *patch : none;
+            qint64 ts = storedTs;
+            if (t.ts)
+                ts = t.earliestTs ? std::min(storedTs, *t.ts) : *t.ts;
+            bindTrace(s.traceUpdate, t, ts);
+            s.traceUpdate.bind(1, traceId);
+            if (!s.traceUpdate.step(error))
+                return false;
+            changedRows->append(rowid);
+        } else {
+            bindTrace(s.traceInsert, *patch, patch->ts.value_or(now));
+            if (!s.traceInsert.step(error))
+                return false;
+            changedRows->append(sqlite3_last_insert_rowid(m_db));
+        }
     }
     return true;
 }
 
 bool Ingestor::eventSeen(const QString &id, bool *seen, QString *error)
 {
-    QSqlQuery &query = m_statements->eventSeen;
-    query.bindValue(0, id);
-    if (!query.exec()) {
-        *error = query.lastError().text();
+    Statement &query = m_statements->eventSeen;
+    query.bind(1, id);
+    if (!query.step(error, seen))
         return false;
-    }
-    *seen = query.next();
-    query.finish();
+    query.done();
     return true;
 }
 
 bool Ingestor::storedTraceOf(const QString &observationId, QString *traceId, QString *error)
 {
-    QSqlQuery &query = m_statements->observationSelect;
-    query.bindValue(0, observationId);
-    if (!query.exec()) {
-        *error = query.lastError().text();
+    Statement &query = m_statements->observationSelect;
+    query.bind(1, observationId);
+    bool found = false;
+    if (!query.step(error, &found))
         return false;
-    }
-    if (query.next())
-        *traceId = query.value(0).toString();
-    query.finish();
+    if (found)
+        *traceId = query.text(0);
+    query.done();
     return true;
 }
 

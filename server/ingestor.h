@@ -13,6 +13,8 @@
 #include <optional>
 #include <vector>
 
+struct sqlite3;
+
 namespace xeroml::server {
 
 class Store;
@@ -168,6 +170,7 @@ private:
     Store &m_store;
     PriceTable m_prices;
     std::unique_ptr<Statements> m_statements;
+    sqlite3 *m_db = nullptr; ///< the store's connection, for the write path
 };
 
 } // namespace xeroml::server

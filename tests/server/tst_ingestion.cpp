@@ -3,6 +3,8 @@
 // what goes in comes back exactly from /users, /traces, /v2/scores and /metrics/daily.
 #include "ingestfixture.h"
 
+#include "server/ingestor.h"
+
 using namespace Qt::StringLiterals;
 
 namespace {
@@ -62,6 +64,39 @@ private Q_SLOTS:
         QString error;
         // Demo rows first: ingestion lands next to existing data, with the columns loaded.
         QVERIFY2(m_fx.start(&error, 300), qPrintable(error));
+    }
+
+    void timeParsing_data()
+    {
+        QTest::addColumn<QString>("text");
+        QTest::addColumn<bool>("valid");
+        for (const char *text :
+             {"2026-11-30T10:00:00.000Z", "2026-11-30T10:00:00Z", "2026-11-30T10:00:00.5Z",
+              "2024-02-29T23:59:59.999Z", "2026-11-30T10:00:00.123456Z",
+              "2026-11-30T10:00:00.123+02:00", "2026-11-30T01:00:00-05:30", "1999-12-31T23:59:59Z",
+              "2026-11-30T10:00:00.123"})
+            QTest::newRow(text) << QString::fromLatin1(text) << true;
+        for (const char *text : {"2026-02-29T10:00:00Z", "2026-13-01T00:00:00Z", "yesterday", "",
+                                 "2026-11-30T10:00:00Zjunk"})
+            QTest::newRow(text) << QString::fromLatin1(text) << false;
+    }
+
+    // The fast path gives what QDateTime gives (microseconds cut to milliseconds, no zone = UTC).
+    void timeParsing()
+    {
+        QFETCH(QString, text);
+        QFETCH(bool, valid);
+        const auto parsed = xeroml::server::ingest::parseTime(text);
+        QCOMPARE(parsed.has_value(), valid);
+        if (!valid)
+            return;
+        QString reference = text;
+        reference.replace(u".123456Z"_s, u".123Z"_s);
+        QDateTime expected = QDateTime::fromString(reference, Qt::ISODateWithMs);
+        if (expected.timeSpec() == Qt::LocalTime)
+            expected.setTimeSpec(Qt::UTC);
+        QVERIFY(expected.isValid());
+        QCOMPARE(*parsed, expected.toMSecsSinceEpoch());
     }
 
     void createAndUpdateMerge()
