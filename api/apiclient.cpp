@@ -619,6 +619,15 @@ RequestHandle ApiClient::metrics(const MetricsQuery &query, QObject *context,
                                             }));
 }
 
+RequestHandle ApiClient::userCostHistogram(const UsersQuery &filter, QObject *context,
+                                           Callback<UserCostHistogram> done)
+{
+    const QString path = QStringLiteral("/api/public/metrics/user-cost-histogram");
+    return getJson(
+        path, UserCostHistogram::urlQuery(filter), context,
+        typed<UserCostHistogram>(path, std::move(done), &decodeObject<UserCostHistogram>));
+}
+
 RequestHandle ApiClient::createScore(const ScoreInput &score, QObject *context,
                                      Callback<QString> done)
 {

@@ -11,6 +11,7 @@
 #include "api/sessionsummary.h"
 #include "api/tracedetail.h"
 #include "api/tracesummary.h"
+#include "api/usercosthistogram.h"
 #include "api/usersquery.h"
 #include "api/usersummary.h"
 
@@ -120,6 +121,11 @@ public:
     /// without dimensions).
     RequestHandle metrics(const MetricsQuery &query, QObject *context,
                           Callback<QList<MetricsRow>> done);
+    /// GET /api/public/metrics/user-cost-histogram [XR]: users per cost decade for the
+    /// filter of a /users query (its page and order are ignored). NotFound from servers
+    /// without the endpoint (Langfuse): there is no fallback, callers hide the chart.
+    RequestHandle userCostHistogram(const UsersQuery &filter, QObject *context,
+                                    Callback<UserCostHistogram> done);
     /// POST /api/public/scores: the new score's id. Never retried (not idempotent).
     RequestHandle createScore(const ScoreInput &score, QObject *context, Callback<QString> done);
 

@@ -76,6 +76,93 @@ void UserListModel::reload()
         setLoading(false);
 }
 
+void UserListModel::refreshInPlace(const UsersQuery &query, int keepRows)
+{
+    m_request.cancel();
+    if (!(m_query == query)) {
+        m_query = query;
+        Q_EMIT queryChanged();
+    }
+    if (!m_client)
+        return;
+    // As few requests as cover the rows: one up to the API's maximum, else bulk pages.
+    const int rows = std::max(keepRows, m_pageSize);
+    const int limit = m_singlePage ? m_pageSize : std::min(rows, m_bulkPageSize);
+    const int pages = m_singlePage ? 1 : (rows + limit - 1) / limit;
+    m_refreshRows.clear();
+    m_refreshTotal = 0;
+    requestRefreshPage(1, limit, pages);
+}
+
+void UserListModel::requestRefreshPage(int page, int limit, int pages)
+{
+    UsersQuery q = m_query;
+    q.page = page;
+    q.limit = limit;
+    setLoading(true);
+    m_request = m_client->users(
+        q, this, [this, page, limit, pages](const ApiResult<Page<UserSummary>> &result) {
+            m_request = {};
+            if (!result.ok()) {
+                // The rows shown stay; the banner says why they could not be renewed.
+                m_refreshRows.clear();
+                setErrorString(result.error().message);
+                setLoading(false);
+                return;
+            }
+            m_refreshRows.append(result.value().items);
+            m_refreshTotal = result.value().meta.totalItems;
+            if (page < pages && qint64(page) * limit < m_refreshTotal &&
+                result.value().items.size() == limit) {
+                requestRefreshPage(page + 1, limit, pages);
+                return;
+            }
+            m_covered = qint64(page - 1) * limit + result.value().items.size();
+            swapInRefreshed();
+            setLoading(false);
+            Q_EMIT refreshed();
+        });
+}
+
+void UserListModel::swapInRefreshed()
+{
+    QList<UserSummary> rows;
+    m_ids.clear();
+    rows.reserve(m_refreshRows.size());
+    for (UserSummary &u : m_refreshRows) {
+        if (!m_ids.contains(u.userId)) { // rows shift between pages when data arrives
+            m_ids.insert(u.userId);
+            rows.append(std::move(u));
+        }
+    }
+    m_refreshRows.clear();
+    m_answered = true;
+    setErrorString({});
+    const int before = int(m_rows.size());
+    const int after = int(rows.size());
+    const int common = std::min(before, after);
+    if (after < before) {
+        beginRemoveRows({}, after, before - 1);
+        m_rows.resize(after);
+        endRemoveRows();
+    }
+    for (int row = 0; row < common; ++row)
+        m_rows[row] = std::move(rows[row]);
+    if (common > 0)
+        Q_EMIT dataChanged(index(0, 0), index(common - 1, ColumnCount - 1));
+    if (after > before) {
+        beginInsertRows({}, before, after - 1);
+        for (int row = before; row < after; ++row)
+            m_rows.append(std::move(rows[row]));
+        endInsertRows();
+    }
+    if (m_totalCount != m_refreshTotal) {
+        m_totalCount = m_refreshTotal;
+        Q_EMIT totalCountChanged();
+    }
+    setLoaded(true);
+}
+
 void UserListModel::requestNext()
 {
     if (!m_client)

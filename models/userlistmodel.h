@@ -59,6 +59,11 @@ public:
     [[nodiscard]] const UsersQuery &query() const { return m_query; }
     /// Drops all rows and loads page 1 of the current query again.
     void reload();
+    /// Loads the first `keepRows` rows (at least a first page) of `query` afresh and swaps
+    /// them in without a reset: rows still there change in place and the count changes at
+    /// the end, so views keep their scroll position. Rows beyond are dropped (fetchMore()
+    /// brings them again). Emits refreshed() once the rows are in.
+    void refreshInPlace(const UsersQuery &query, int keepRows);
 
     /// Rows of the first request (1…1000; default 100), drawn as soon as they arrive.
     void setPageSize(int rows) { m_pageSize = std::clamp(rows, 1, 1000); }
@@ -98,9 +103,13 @@ Q_SIGNALS:
     void totalCountChanged();
     void loadedChanged();
     void queryChanged();
+    /// refreshInPlace() has swapped its rows in.
+    void refreshed();
 
 private:
     void requestNext();
+    void requestRefreshPage(int page, int limit, int pages);
+    void swapInRefreshed();
     void setErrorString(const QString &error);
     void setLoaded(bool loaded);
     void setLoading(bool loading);
@@ -119,4 +128,6 @@ private:
     bool m_loading = false;
     bool m_singlePage = false;
     QString m_errorString;
+    QList<UserSummary> m_refreshRows; // pages of refreshInPlace() gathered until all are in
+    qint64 m_refreshTotal = 0;
 };

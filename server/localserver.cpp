@@ -1,16 +1,17 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "server/localserver.h"
 
+#include "server/costhistogram.h"
 #include "server/demogenerator.h"
-#include "server/logging.h"
 #include "server/ingestor.h"
+#include "server/logging.h"
 #include "server/metricsquery.h"
 #include "server/queryparams.h"
 #include "server/readapi.h"
 #include "server/store.h"
 #include "server/usersrequest.h"
-
 #include "server/writeapi.h"
+
 #include <QCryptographicHash>
 #include <QHttpServer>
 #include <QHttpServerRequest>
@@ -82,9 +83,9 @@ protected:
 struct LocalServer::Private
 {
     Store store;
-    Credentials credentials;
     Ingestor ingestor{store};
     WriteApi writeApi{ingestor};
+    Credentials credentials;
     QHttpServer *http = nullptr;
     quint16 port = 0;
 
@@ -96,11 +97,11 @@ struct LocalServer::Private
     [[nodiscard]] QHttpServerResponse user(const QHttpServerRequest &request,
                                            const QString &userId) const;
     [[nodiscard]] QHttpServerResponse fallback(const QHttpServerRequest &request) const;
-    /// Runs one ReadApi / metrics call behind the auth check.
     /// Runs one WriteApi call behind the auth check.
     [[nodiscard]] QHttpServerResponse
     write(const QHttpServerRequest &request,
           const std::function<ApiReply(WriteApi &, const QHttpServerRequest &)> &call);
+    /// Runs one ReadApi / metrics call behind the auth check.
     [[nodiscard]] QHttpServerResponse
     read(const QHttpServerRequest &request,
          const std::function<ApiReply(const ReadApi &)> &call) const;
@@ -117,7 +118,6 @@ LocalServer::Private::read(const QHttpServerRequest &request,
     return QHttpServerResponse(reply.json, reply.status);
 }
 
-bool LocalServer::Private::authorized(const QHttpServerRequest &request) const
 QHttpServerResponse LocalServer::Private::write(
     const QHttpServerRequest &request,
     const std::function<ApiReply(WriteApi &, const QHttpServerRequest &)> &call)
@@ -128,6 +128,7 @@ QHttpServerResponse LocalServer::Private::write(
     return QHttpServerResponse(reply.json, reply.status);
 }
 
+bool LocalServer::Private::authorized(const QHttpServerRequest &request) const
 {
     if (credentials.secretKey.isEmpty())
         return false;
@@ -297,20 +298,19 @@ LocalServer::LocalServer(QObject *parent)
                            return api.dailyMetrics(request.query());
                        });
                    });
+    // [XR] users per decade of cost; its own path, clear of /users/{userId}.
+    d->http->route(QStringLiteral("/api/public/metrics/user-cost-histogram"), get,
+                   [p](const QHttpServerRequest &request) {
+                       return p->read(request, [&request, p](const ReadApi &) {
+                           return CostHistogram::reply(p->store, request.query());
+                       });
+                   });
     d->http->route(
         QStringLiteral("/api/public/metrics"), get, [p](const QHttpServerRequest &request) {
             return p->read(request, [&request, p](const ReadApi &) {
                 return MetricsQuery::run(p->store.database(), p->store.columns(), request.query());
             });
         });
-    d->http->setMissingHandler(
-        [p](const QHttpServerRequest &request, QHttpServerResponder &&responder) {
-            p->fallback(request).write(std::move(responder));
-        });
-    d->http->afterRequest([](QHttpServerResponse &&response, const QHttpServerRequest &request) {
-        // Path and status only: the query may hold search text, headers hold the keys.
-        qCDebug(lcServer) << request.method() << request.url().path()
-                          << static_cast<int>(response.statusCode());
     // Ingestion (API.md): batch events, OTLP/HTTP JSON, scores; [XR] unpriced counts.
     const auto post = QHttpServerRequest::Method::Post;
     d->http->route(QStringLiteral("/api/public/ingestion"), post,
@@ -331,6 +331,14 @@ LocalServer::LocalServer(QObject *parent)
                            return api.stats();
                        });
                    });
+    d->http->setMissingHandler(
+        [p](const QHttpServerRequest &request, QHttpServerResponder &&responder) {
+            p->fallback(request).write(std::move(responder));
+        });
+    d->http->afterRequest([](QHttpServerResponse &&response, const QHttpServerRequest &request) {
+        // Path and status only: the query may hold search text, headers hold the keys.
+        qCDebug(lcServer) << request.method() << request.url().path()
+                          << static_cast<int>(response.statusCode());
         return std::move(response);
     });
 }

@@ -12,6 +12,8 @@ namespace {
 
 constexpr int kSearchDebounceMs = 250;
 constexpr int kTopUsers = 10;
+// Rows an in-place refresh loads again at most (five requests); rows beyond page in anew.
+constexpr int kMaxRefreshRows = 5000;
 const QString kSettingsGroup = QStringLiteral("usersTable");
 
 // Default widths per UserListModel column, in pixels.
@@ -45,6 +47,7 @@ UsersPageController::UsersPageController(QObject *parent)
         q.descending = !sort.endsWith(QLatin1String(".asc"));
         m_model.setQuery(q);
     }
+    m_autoRefresh = settings.value(kSettingsGroup + QStringLiteral("/autoRefresh")).toBool();
 
     m_searchDebounce.setSingleShot(true);
     m_searchDebounce.setInterval(kSearchDebounceMs);
@@ -62,6 +65,9 @@ UsersPageController::UsersPageController(QObject *parent)
             &UsersPageController::totalCountChanged);
     connect(&m_model, &QAbstractItemModel::rowsInserted, this,
             &UsersPageController::loadedCountChanged);
+    connect(&m_model, &QAbstractItemModel::rowsRemoved, this,
+            &UsersPageController::loadedCountChanged);
+    connect(&m_model, &UserListModel::refreshed, this, &UsersPageController::restoreSelection);
     connect(&m_model, &QAbstractItemModel::modelReset, this, [this] {
         m_anchorRow = -1;
         Q_EMIT loadedCountChanged();
@@ -74,6 +80,11 @@ UsersPageController::UsersPageController(QObject *parent)
     connect(&m_top, &QAbstractItemModel::modelReset, this, &UsersPageController::topUsersChanged);
     connect(&m_top, &UserListModel::loadedChanged, this, &UsersPageController::topUsersChanged);
     connect(&m_top, &QAbstractItemModel::rowsInserted, this, &UsersPageController::topUsersChanged);
+    connect(&m_top, &QAbstractItemModel::rowsRemoved, this, &UsersPageController::topUsersChanged);
+    connect(&m_top, &QAbstractItemModel::dataChanged, this, &UsersPageController::topUsersChanged);
+    connect(&m_watcher, &NewDataWatcher::newDataChanged, this, &UsersPageController::newDataSeen);
+    connect(&m_watcher, &NewDataWatcher::baselineChanged, this,
+            &UsersPageController::watchingChanged);
 }
 
 void UsersPageController::setClient(ApiClient *client)
@@ -88,30 +99,47 @@ void UsersPageController::setClient(ApiClient *client)
     // Another connection (switched in the header) is another set of users: load afresh.
     if (client)
         connect(client, &ApiClient::connectionChanged, this, &UsersPageController::refresh);
-    m_summary.load(client, m_model.query());
+    m_watcher.setClient(client);
+    loadFigures(m_model.query());
     m_summary.loadEnvironments(client);
     Q_EMIT clientChanged();
 }
 
-void UsersPageController::applyQuery()
+UsersQuery UsersPageController::currentQuery() const
 {
-    const QDateTime now = QDateTime::currentDateTimeUtc();
     UsersQuery q = m_model.query();
     q.search = m_search.trimmed();
-    q.from = m_timeRange.from(now);
+    q.from = m_timeRange.from(QDateTime::currentDateTimeUtc());
     q.to = m_timeRange.to();
     q.environments = m_environment.isEmpty() ? QStringList() : QStringList{m_environment};
-    const bool changed = !(q == m_model.query());
-    m_model.setQuery(q);
-    if (changed && m_model.client())
-        m_summary.load(m_model.client(), q);
+    return q;
+}
 
+UsersQuery UsersPageController::topQuery(const UsersQuery &query) const
+{
     const int column = sortColumn();
-    UsersQuery top = q;
+    UsersQuery top = query;
     top.orderField =
         UserListModel::orderField(isMeasure(column) ? column : UserListModel::CostColumn);
     top.descending = true;
-    m_top.setQuery(top);
+    return top;
+}
+
+void UsersPageController::loadFigures(const UsersQuery &query)
+{
+    m_summary.load(m_model.client(), query);
+    m_costHistogram.load(m_model.client(), query);
+    m_watcher.setFilter(query); // a new baseline: what is loaded now is not new
+}
+
+void UsersPageController::applyQuery()
+{
+    const UsersQuery q = currentQuery();
+    const bool changed = !(q == m_model.query());
+    m_model.setQuery(q);
+    if (changed && m_model.client())
+        loadFigures(q);
+    m_top.setQuery(topQuery(q));
 }
 
 int UsersPageController::sortColumn() const
@@ -179,9 +207,81 @@ void UsersPageController::refresh()
     if (m_model.query() == before) {
         m_model.reload();
         m_top.reload();
-        m_summary.load(m_model.client(), m_model.query());
+        loadFigures(m_model.query());
     }
     m_summary.loadEnvironments(m_model.client());
+}
+
+void UsersPageController::refreshInPlace()
+{
+    if (!m_model.client())
+        return;
+    m_keptSelection.clear();
+    for (const int row : selectedRows())
+        m_keptSelection.append(m_model.user(row).userId);
+    m_keptCurrent = userIdAt(currentRow());
+    m_keptAnchor = userIdAt(m_anchorRow);
+    const UsersQuery q = currentQuery();
+    m_model.refreshInPlace(q, std::min(m_model.rowCount(), kMaxRefreshRows));
+    m_top.refreshInPlace(topQuery(q), kTopUsers);
+    loadFigures(q);
+}
+
+void UsersPageController::restoreSelection()
+{
+    QItemSelection selection;
+    int current = -1;
+    m_anchorRow = -1;
+    for (int row = 0; row < m_model.rowCount(); ++row) {
+        const QString &id = m_model.user(row).userId;
+        if (m_keptSelection.contains(id))
+            selection.select(m_model.index(row, 0), m_model.index(row, 0));
+        if (id == m_keptCurrent)
+            current = row;
+        if (id == m_keptAnchor)
+            m_anchorRow = row;
+    }
+    m_selection.select(selection, QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
+    m_selection.setCurrentIndex(current >= 0 ? m_model.index(current, 0) : QModelIndex(),
+                                QItemSelectionModel::NoUpdate);
+    m_keptSelection.clear();
+    Q_EMIT selectionChanged();
+}
+
+void UsersPageController::setWatching(bool watching)
+{
+    if (watching == m_watcher.isActive())
+        return;
+    m_watcher.setActive(watching);
+    Q_EMIT watchingChanged();
+}
+
+void UsersPageController::setPollInterval(int ms)
+{
+    if (ms == m_watcher.interval())
+        return;
+    m_watcher.setInterval(ms);
+    Q_EMIT watchingChanged();
+}
+
+void UsersPageController::setAutoRefresh(bool on)
+{
+    if (on == m_autoRefresh)
+        return;
+    m_autoRefresh = on;
+    QSettings().setValue(kSettingsGroup + QStringLiteral("/autoRefresh"), on);
+    Q_EMIT autoRefreshChanged();
+    Q_EMIT newDataChanged();
+    if (on && m_watcher.hasNewData())
+        refreshInPlace();
+}
+
+void UsersPageController::newDataSeen()
+{
+    if (m_watcher.hasNewData() && m_autoRefresh)
+        refreshInPlace(); // takes a new baseline, which clears hasNewData() again
+    else
+        Q_EMIT newDataChanged();
 }
 
 void UsersPageController::fetchMore()

@@ -3,7 +3,9 @@
 
 #include "models/userlistmodel.h"
 #include "views/columnstate.h"
+#include "views/newdatawatcher.h"
 #include "views/timerange.h"
+#include "views/userscosthistogram.h"
 #include "views/userssummary.h"
 
 #include <QItemSelectionModel>
@@ -12,7 +14,8 @@
 #include <QTimer>
 
 /// The users page's state: the table model with its sort, search, time range and
-/// selection, the remembered column layout, and the top-10 chart's data.
+/// selection, the remembered column layout, the top-10 chart's and the cost histogram's
+/// data, and the watch for new data (hint or auto-refresh in place).
 class UsersPageController : public QObject
 {
     Q_OBJECT
@@ -56,6 +59,19 @@ class UsersPageController : public QObject
     Q_PROPERTY(QString topMeasure READ topMeasure NOTIFY topUsersChanged)
     /// The top-10 query has answered (rows or error).
     Q_PROPERTY(bool topLoaded READ topLoaded NOTIFY topUsersChanged)
+    /// Users per decade of cost over the filter (hidden against servers without it).
+    Q_PROPERTY(UsersCostHistogram *costHistogram READ costHistogram CONSTANT)
+    /// The page is on screen (set by the page: shown, current, window not minimized);
+    /// new data is only looked for then.
+    Q_PROPERTY(bool watching READ watching WRITE setWatching NOTIFY watchingChanged)
+    /// Milliseconds between looks for new data; 0 (the default) = never.
+    Q_PROPERTY(int pollInterval READ pollInterval WRITE setPollInterval NOTIFY watchingChanged)
+    /// The figures later ones are compared with have arrived (for tests).
+    Q_PROPERTY(bool watchReady READ watchReady NOTIFY watchingChanged)
+    /// Figures of the filter changed since the page loaded (and auto-refresh is off).
+    Q_PROPERTY(bool newData READ newData NOTIFY newDataChanged)
+    /// New data reloads the page in place (sort, selection and scroll kept); remembered.
+    Q_PROPERTY(bool autoRefresh READ autoRefresh WRITE setAutoRefresh NOTIFY autoRefreshChanged)
 
 public:
     explicit UsersPageController(QObject *parent = nullptr);
@@ -88,12 +104,24 @@ public:
     [[nodiscard]] QList<double> topValues() const;
     [[nodiscard]] QString topMeasure() const;
     [[nodiscard]] bool topLoaded() const { return m_top.loaded(); }
+    [[nodiscard]] UsersCostHistogram *costHistogram() { return &m_costHistogram; }
+    [[nodiscard]] bool watching() const { return m_watcher.isActive(); }
+    void setWatching(bool watching);
+    [[nodiscard]] int pollInterval() const { return m_watcher.interval(); }
+    void setPollInterval(int ms);
+    [[nodiscard]] bool newData() const { return m_watcher.hasNewData() && !m_autoRefresh; }
+    [[nodiscard]] bool autoRefresh() const { return m_autoRefresh; }
+    [[nodiscard]] bool watchReady() const { return m_watcher.hasBaseline(); }
+    void setAutoRefresh(bool on);
 
     /// Sorts by the column; the current sort column flips direction, a new one starts
     /// descending for numbers and ascending for text.
     Q_INVOKABLE void sortBy(int column);
     /// Loads the current query again from page 1 (Retry, F5); presets move with the clock.
     Q_INVOKABLE void refresh();
+    /// Loads the rows shown again without clearing them: the sort, the selected users and
+    /// the scroll position stay (what auto-refresh does when new data arrives).
+    Q_INVOKABLE void refreshInPlace();
     /// Loads the next page when the view nears the end of the loaded rows.
     Q_INVOKABLE void fetchMore();
     [[nodiscard]] Q_INVOKABLE bool isNumericColumn(int column) const;
@@ -127,9 +155,19 @@ Q_SIGNALS:
     void loadedCountChanged();
     void selectionChanged();
     void topUsersChanged();
+    void watchingChanged();
+    void newDataChanged();
+    void autoRefreshChanged();
 
 private:
     void applyQuery();
+    /// The table's query with the page's search, time range (presets from now) and
+    /// environment; and the top-10 query that goes with it.
+    [[nodiscard]] UsersQuery currentQuery() const;
+    [[nodiscard]] UsersQuery topQuery(const UsersQuery &query) const;
+    void loadFigures(const UsersQuery &query);
+    void newDataSeen();
+    void restoreSelection();
     [[nodiscard]] QList<int> selectedRows() const;
     void saveSort() const;
 
@@ -143,4 +181,11 @@ private:
     QString m_search;
     QTimer m_searchDebounce;
     int m_anchorRow = -1;
+    UsersCostHistogram m_costHistogram;
+    NewDataWatcher m_watcher;
+    bool m_autoRefresh = false;
+    // Users selected, current and anchoring Shift when refreshInPlace() began.
+    QStringList m_keptSelection;
+    QString m_keptCurrent;
+    QString m_keptAnchor;
 };

@@ -10,11 +10,16 @@ Page {
     id: page
 
     property bool reportedReady: false
+    // Milliseconds between looks for new data while the page is on screen; 0 = never.
+    property int pollInterval: 10000
     // For tests and the window: the page's state and its parts.
     readonly property alias controller: controller
     readonly property alias table: usersTable.table
     readonly property alias headerView: usersTable.headerView
     readonly property alias searchField: toolbar.searchField
+    readonly property alias costChart: costChart
+    readonly property alias newDataHint: newDataHint
+    readonly property alias autoRefreshBox: autoRefresh
 
     // A user was opened (Enter, double-click, a bar of the chart).
     signal userActivated(string userId)
@@ -28,6 +33,11 @@ Page {
 
     UsersPageController {
         id: controller
+        pollInterval: page.pollInterval
+        // Shown (StackView hides pages below the current one) in a window not minimized.
+        watching: page.visible && page.Window.window !== null
+                  && page.Window.window.visibility !== Window.Minimized
+                  && page.Window.window.visibility !== Window.Hidden
         onLoadedChanged: page.reportReadyOnce()
         onTopUsersChanged: page.reportReadyOnce()
     }
@@ -72,14 +82,38 @@ Page {
             visible: controller.errorString.length === 0
         }
 
-        TopUsersChart {
+        RowLayout {
             Layout.fillWidth: true
             Layout.preferredHeight: 290
-            visible: toolbar.chartsVisible && controller.topUserIds.length > 0
-            userIds: controller.topUserIds
-            values: controller.topValues
-            measure: controller.topMeasure
-            onUserClicked: (index) => page.userActivated(controller.topUserIds[index])
+            visible: toolbar.chartsVisible && (topChart.visible || costChart.visible)
+            spacing: 8
+
+            TopUsersChart {
+                id: topChart
+                Layout.fillWidth: true
+                Layout.fillHeight: true
+                Layout.preferredWidth: 3
+                visible: controller.topUserIds.length > 0
+                userIds: controller.topUserIds
+                values: controller.topValues
+                measure: controller.topMeasure
+                onUserClicked: (index) => page.userActivated(controller.topUserIds[index])
+            }
+
+            CostHistogramChart {
+                id: costChart
+                readonly property UsersCostHistogram histogram: controller.costHistogram
+                Layout.fillWidth: true
+                Layout.fillHeight: true
+                Layout.preferredWidth: 2
+                // Servers without the XeroML addition (404): no chart and no error.
+                visible: histogram.available && histogram.loaded
+                labels: histogram.labels
+                counts: histogram.counts
+                totalUsers: histogram.totalUsers
+                message: histogram.errorString.length > 0 ? histogram.errorString
+                         : (histogram.totalUsers === 0 ? qsTr("No users in this filter") : "")
+            }
         }
 
         UsersTable {
@@ -90,19 +124,44 @@ Page {
             onUserActivated: (row) => page.userActivated(controller.userIdAt(row))
         }
 
-        Label {
+        RowLayout {
             Layout.fillWidth: true
-            opacity: 0.75
-            text: {
-                if (!controller.loaded || controller.errorString.length > 0)
-                    return "";
-                let s = qsTr("Showing %1 of %2 users · %3")
-                    .arg(Number(controller.loadedCount).toLocaleString(Qt.locale("en_US"), "f", 0))
-                    .arg(Number(controller.totalCount).toLocaleString(Qt.locale("en_US"), "f", 0))
-                    .arg(controller.timeRange.label);
-                if (controller.selectedCount > 0)
-                    s += qsTr(" · %1 selected (Ctrl+C copies)").arg(controller.selectedCount);
-                return s;
+            spacing: 12
+
+            Label {
+                Layout.fillWidth: true
+                opacity: 0.75
+                text: {
+                    if (!controller.loaded || controller.errorString.length > 0)
+                        return "";
+                    let s = qsTr("Showing %1 of %2 users · %3")
+                        .arg(Number(controller.loadedCount).toLocaleString(Qt.locale("en_US"), "f", 0))
+                        .arg(Number(controller.totalCount).toLocaleString(Qt.locale("en_US"), "f", 0))
+                        .arg(controller.timeRange.label);
+                    if (controller.selectedCount > 0)
+                        s += qsTr(" · %1 selected (Ctrl+C copies)").arg(controller.selectedCount);
+                    return s;
+                }
+            }
+
+            // New data arrived since the page loaded: a quiet hint, not a banner.
+            Button {
+                id: newDataHint
+                visible: controller.newData
+                flat: true
+                text: qsTr("● New data — Refresh (F5)")
+                palette.buttonText: "#1f6fd1"
+                onClicked: controller.refresh()
+            }
+
+            CheckBox {
+                id: autoRefresh
+                text: qsTr("Auto-refresh")
+                checked: controller.autoRefresh
+                onToggled: controller.autoRefresh = checked
+                ToolTip.visible: hovered
+                ToolTip.delay: 400
+                ToolTip.text: qsTr("Reload in place when new data arrives (sort, selection and scroll stay)")
             }
         }
     }

@@ -129,6 +129,8 @@ void TestApiDecoders::fixturesDecode_data()
                                       << "metrics" << 2;
     QTest::newRow("langfuse daily") << "langfuse_daily_metrics_page.json"
                                     << "daily" << 1;
+    QTest::newRow("cost histogram") << "user_cost_histogram.json"
+                                    << "costHistogram" << 1;
 }
 
 void TestApiDecoders::fixturesDecode()
@@ -231,6 +233,15 @@ void TestApiDecoders::missingRequiredField_data()
                                  << "metrics"
                                  << "data/3/sum_totalCost"
                                  << "data[3].sum_totalCost: missing";
+    for (const QString f : {"zeroCostUsers", "totalUsers", "buckets"})
+        QTest::addRow("cost histogram %s", qPrintable(f))
+            << "user_cost_histogram.json"
+            << "costHistogram" << f << f + ": missing";
+    for (const QString f : {"lowerUsd", "upperUsd", "users"})
+        QTest::addRow("cost bucket %s", qPrintable(f))
+            << "user_cost_histogram.json"
+            << "costHistogram"
+            << "buckets/2/" + f << "buckets[2]." + f + ": missing";
     QTest::newRow("metrics dimension") << "langfuse_metrics_rows.json"
                                        << "metrics"
                                        << "data/1/userId"
@@ -329,6 +340,31 @@ void TestApiDecoders::wrongType_data()
     QTest::newRow("meta not object") << "scores_page.json"
                                      << "scores"
                                      << "meta" << QJsonValue(QJsonArray{}) << "meta";
+    QTest::newRow("histogram total off")
+        << "user_cost_histogram.json"
+        << "costHistogram"
+        << "totalUsers" << QJsonValue(61)
+        << "totalUsers: 61 is not zeroCostUsers plus the buckets' users";
+    QTest::newRow("bucket users negative")
+        << "user_cost_histogram.json"
+        << "costHistogram"
+        << "buckets/1/users" << QJsonValue(-1) << "buckets[1].users: must not be negative";
+    QTest::newRow("bucket upside down")
+        << "user_cost_histogram.json"
+        << "costHistogram"
+        << "buckets/0/upperUsd" << QJsonValue(0.0001) << "buckets[0].upperUsd";
+    QTest::newRow("bucket at zero")
+        << "user_cost_histogram.json"
+        << "costHistogram"
+        << "buckets/0/lowerUsd" << QJsonValue(0) << "buckets[0].lowerUsd";
+    QTest::newRow("buckets overlap")
+        << "user_cost_histogram.json"
+        << "costHistogram"
+        << "buckets/3/lowerUsd" << QJsonValue(0.5) << "buckets[3]: overlaps";
+    QTest::newRow("users fractional")
+        << "user_cost_histogram.json"
+        << "costHistogram"
+        << "zeroCostUsers" << QJsonValue(1.5) << "zeroCostUsers: expected an integer";
     QTest::newRow("huge integer") << "users_page.json"
                                   << "users"
                                   << "data/0/totalTokens" << QJsonValue(1e300)

@@ -11,6 +11,7 @@
 #include "api/sessionsummary.h"
 #include "api/tracedetail.h"
 #include "api/tracesummary.h"
+#include "api/usercosthistogram.h"
 #include "api/usersummary.h"
 
 #include <QJsonDocument>
@@ -31,10 +32,10 @@ inline MetricsQuery metricsQuery()
 
 inline QStringList names()
 {
-    return {QStringLiteral("users"),  QStringLiteral("user"),     QStringLiteral("traces"),
-            QStringLiteral("trace"),  QStringLiteral("sessions"), QStringLiteral("session"),
-            QStringLiteral("scores"), QStringLiteral("daily"),    QStringLiteral("projects"),
-            QStringLiteral("metrics")};
+    return {QStringLiteral("users"),   QStringLiteral("user"),         QStringLiteral("traces"),
+            QStringLiteral("trace"),   QStringLiteral("sessions"),     QStringLiteral("session"),
+            QStringLiteral("scores"),  QStringLiteral("daily"),        QStringLiteral("projects"),
+            QStringLiteral("metrics"), QStringLiteral("costHistogram")};
 }
 
 /// Decodes doc with the named decoder; returns the number of items (1 for an object) or -1
@@ -71,6 +72,8 @@ inline qsizetype run(const QString &name, const QJsonDocument &doc, QString *err
         return count(decodeDataList<Project>(doc, error));
     if (name == QLatin1String("metrics"))
         return count(decodeMetricsRows(doc, metricsQuery(), error));
+    if (name == QLatin1String("costHistogram"))
+        return count(decodeObject<UserCostHistogram>(doc, error));
     *error = QStringLiteral("no decoder ") + name;
     return -1;
 }
