@@ -161,18 +161,17 @@ int Application::start()
             if (text.isEmpty())
                 return;
             qCInfo(lcApp) << "link from another launch:" << text;
-            if (const QString problem = routeLink(text); !problem.isEmpty())
-                m_context.notify(problem);
+            if (const QString problem = m_context.openLink(text); !problem.isEmpty())
+                m_context.showLinkProblem(problem);
         });
     }
 
-    m_context.setLinkHandler([this](const QString &text) { return routeLink(text); });
-    connect(&m_context, &AppContext::switchRequested, this, [this](const QString &name) {
-        m_fixedConnection.clear(); // the user chooses from now on
-        switchTo(name);
+    connect(&m_context, &AppContext::switchRequested, this, &Application::switchTo);
+    connect(&m_context, &AppContext::linkFailed, this, [this](const QString &message) {
+        printError(message);
+        if (!m_screenshotPath.isEmpty())
+            QCoreApplication::exit(1);
     });
-    connect(&m_context, &AppContext::projectChanged, this, &Application::openPendingLink);
-    connect(&m_context, &AppContext::stateChanged, this, &Application::openPendingLink);
 
     if (parser.isSet(baseUrl) || parser.isSet(publicKey)) {
         const QUrl url = QUrl::fromUserInput(parser.value(baseUrl));
@@ -197,7 +196,7 @@ int Application::start()
         connection.baseUrl = url.adjusted(QUrl::StripTrailingSlash);
         connection.publicKey = parser.value(publicKey);
         connection.secretKey = secret;
-        m_fixedConnection = connection.name;
+        m_context.setFixedConnection(connection.name);
         m_context.setReady(connection);
     } else if (parser.isSet(connectionOption)) {
         const QString name = parser.value(connectionOption);
@@ -206,7 +205,7 @@ int Application::start()
                            .arg(name, m_context.connections()->names().join(QStringLiteral(", "))));
             return 2;
         }
-        m_fixedConnection = name;
+        m_context.setFixedConnection(name);
         switchTo(name);
     } else if (!link) {
         useLocalServer();
@@ -215,14 +214,14 @@ int Application::start()
         if (link->kind == QLatin1String("users"))
             m_screenshotLink = link;
         // With no connection given, the link's host picks it.
-        if (const QString error = routeLink(link->toString()); !error.isEmpty()) {
+        if (const QString error = m_context.openLink(link->toString()); !error.isEmpty()) {
             printError(error);
             if (!m_screenshotPath.isEmpty())
                 return 2;
             if (!m_context.ready() && !m_embedded)
                 useLocalServer();
-            // Said again once the window is up.
-            QTimer::singleShot(0, this, [this, error] { m_context.notify(error); });
+            // Said again once the window is up, with "Add connection…" for an unknown server.
+            QTimer::singleShot(0, this, [this, error] { m_context.showLinkProblem(error); });
         }
     }
 
@@ -271,6 +270,7 @@ void Application::startEmbeddedServer()
     });
     connect(m_embedded.get(), &EmbeddedServer::ready, this, [this](const Connection &connection) {
         m_embeddedConnection = connection;
+        m_context.setLocalConnection(connection);
         if (m_wantLocal)
             m_context.setReady(connection, ConnectionStore::localServerName());
     });
@@ -311,75 +311,6 @@ void Application::switchTo(const QString &name)
                                       }
                                       m_context.setReady(connection, name);
                                   });
-}
-
-QString Application::routeLink(const QString &text)
-{
-    QString error;
-    const std::optional<DeepLink> link = DeepLink::parse(text, &error);
-    if (!link)
-        return tr("This link cannot be opened: %1").arg(error);
-    const Connection &current = m_client.connection();
-    QString target;
-    if (current.isValid() && link->matchesBaseUrl(current.baseUrl)) {
-        target = m_context.currentConnection();
-    } else if (const std::optional<SavedConnection> saved =
-                   m_context.connections()->findFor(*link)) {
-        target = saved->name;
-    } else if (link->isLoopback()) {
-        // Links to this computer with no saved connection for their port go to the embedded
-        // server: requests go to its own port, never to the port the link names.
-        target = ConnectionStore::localServerName();
-    } else {
-        // Never send stored credentials to a host the user has not set up.
-        const QString baseUrl = QStringLiteral("https://%1").arg(link->authority());
-        const QString message = tr("No connection is set up for %1. Add one in Settings to "
-                                   "open this link.")
-                                    .arg(link->authority());
-        Q_EMIT m_context.addConnectionOffered(baseUrl, message);
-        return message;
-    }
-    if (!m_fixedConnection.isEmpty() && target != m_fixedConnection)
-        return tr("This link is for %1, not for the connection %2 given on the command line")
-            .arg(link->authority(), m_fixedConnection);
-    m_pendingLink = link;
-    if (target != m_context.currentConnection() || !current.isValid())
-        switchTo(target);
-    openPendingLink();
-    return {};
-}
-
-void Application::openPendingLink()
-{
-    if (!m_pendingLink || !m_context.ready() || !m_context.projectLoaded())
-        return;
-    const Connection &current = m_client.connection();
-    const bool onLocal = m_context.currentConnection() == ConnectionStore::localServerName();
-    if (!m_pendingLink->matchesBaseUrl(current.baseUrl) &&
-        !(m_pendingLink->isLoopback() && onLocal))
-        return; // still switching
-    const DeepLink link = *std::exchange(m_pendingLink, std::nullopt);
-    if (!m_context.projectId().isEmpty() && link.projectId != m_context.projectId()) {
-        const QString message =
-            tr("This link is for project \"%1\", but the connection %2 reads project \"%3\" "
-               "(%4). Open it with a connection to that project.")
-                .arg(link.projectId, m_context.currentConnection(), m_context.projectName(),
-                     m_context.projectId());
-        printError(message);
-        m_context.notify(message);
-        if (!m_screenshotPath.isEmpty())
-            QCoreApplication::exit(1);
-        return;
-    }
-    QVariantMap options;
-    if (!link.tab.isEmpty())
-        options.insert(QStringLiteral("tab"), link.tab);
-    if (!link.from.isEmpty())
-        options.insert(QStringLiteral("from"), link.from);
-    if (!link.to.isEmpty())
-        options.insert(QStringLiteral("to"), link.to);
-    qCInfo(lcApp) << "opening" << link.kind << link.id;
-    m_context.requestOpen(link.kind, link.id, options);
 }
 
 void Application::raiseWindow()

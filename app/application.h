@@ -15,8 +15,8 @@ class QApplication;
 class SingleInstance;
 
 /// Everything main() wires together: the command line, the connection (embedded server,
-/// a saved one or --base-url), the deep-link router, single-instance forwarding, the QML
-/// window, and the --screenshot mode.
+/// a saved one or --base-url), single-instance forwarding of links, the QML window, and the
+/// --screenshot mode. Links are routed by AppContext::openLink().
 class Application : public QObject
 {
     Q_OBJECT
@@ -28,16 +28,10 @@ public:
     /// to enter the event loop.
     int start();
 
-    /// Routes a deep link (command line, Open link box, another launch, the OS): picks the
-    /// connection by the link's host and port, switches to it, checks the project and asks
-    /// the window to open the page. Returns why not, or empty.
-    QString routeLink(const QString &text);
-
 private:
     void startEmbeddedServer();
     void useLocalServer();
     void switchTo(const QString &name);
-    void openPendingLink();
     void raiseWindow();
     [[nodiscard]] bool screenshotPageShown() const;
     void screenshotAfterFrames();
@@ -50,9 +44,7 @@ private:
     std::unique_ptr<QQmlApplicationEngine> m_engine;
     std::unique_ptr<SingleInstance> m_instance;
     Connection m_embeddedConnection;
-    QString m_fixedConnection; // --connection / --base-url: links must match it
-    bool m_wantLocal = false;  // the embedded server's ready() makes it the connection
-    std::optional<DeepLink> m_pendingLink;
+    bool m_wantLocal = false; // the embedded server's ready() makes it the connection
     std::optional<DeepLink> m_screenshotLink;
     QString m_screenshotPath;
     bool m_screenshotTaken = false;

@@ -3,9 +3,14 @@
 
 #include <QDir>
 #include <QFileInfo>
+#include <QSettings>
 #include <QStandardPaths>
 
 using xeroml::server::LocalServer;
+
+namespace {
+const auto kPortKey = QStringLiteral("localServer/port");
+}
 
 EmbeddedServer::EmbeddedServer(QString dbPath, xeroml::server::DemoOptions demo, QObject *parent)
     : QObject(parent)
@@ -53,10 +58,16 @@ void EmbeddedServer::start()
                 return;
             }
         }
-        if (!server->listen(QHostAddress::LocalHost, 0, &error)) {
+        // The port of the last start when it is free, so that an SDK's LANGFUSE_BASE_URL set
+        // from Settings keeps working after a restart; any free port otherwise.
+        QSettings settings;
+        const auto lastPort = quint16(settings.value(kPortKey, 0).toUInt());
+        if ((lastPort == 0 || !server->listen(QHostAddress::LocalHost, lastPort, &error)) &&
+            !server->listen(QHostAddress::LocalHost, 0, &error)) {
             Q_EMIT failed(tr("The local server cannot listen on 127.0.0.1: %1").arg(error));
             return;
         }
+        settings.setValue(kPortKey, server->port());
         const xeroml::server::Credentials keys = server->credentials();
         Connection connection;
         connection.name = tr("Local server");

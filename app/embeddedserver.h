@@ -9,7 +9,8 @@
 
 /// The embedded default: the local XeroML server in its own thread (so SQLite work never
 /// blocks the window), over a SQLite file, seeded with demo data on first start, listening
-/// on 127.0.0.1 on a free port. The app talks to it over HTTP like to any other server.
+/// on 127.0.0.1 on the port of its last start when free, else on any free port. The app talks
+/// to it over HTTP like to any other server.
 class EmbeddedServer : public QObject
 {
     Q_OBJECT

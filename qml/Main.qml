@@ -13,10 +13,17 @@ ApplicationWindow {
     minimumHeight: 480
     visible: true
     title: qsTr("XeroML Dashboard")
+    Component.onCompleted: {
+        if (AppContext.ready)
+            pagesConnection = AppContext.currentConnection;
+    }
 
     // Pages popped by Back, for Forward (Alt+Right): their component and properties.
     property var forwardStack: []
     readonly property var currentPage: stack.currentItem
+    readonly property alias pages: stack
+    // The connection the pages on the stack belong to.
+    property string pagesConnection
 
     function push(component: Component, properties: var) {
         forwardStack = [];
@@ -74,6 +81,16 @@ ApplicationWindow {
         stack.pop();
     }
 
+    // Another connection: its users page alone, no way back or forward into the old one.
+    function showConnection(name: string) {
+        if (name === pagesConnection)
+            return;
+        pagesConnection = name;
+        forwardStack = [];
+        if (stack.depth > 1)
+            stack.pop(null, StackView.Immediate);
+    }
+
     function goForward() {
         if (forwardStack.length === 0)
             return;
@@ -92,6 +109,7 @@ ApplicationWindow {
 
     OpenLinkDialog {
         id: openLinkDialog
+        onAddConnectionRequested: (baseUrl) => settings.show(baseUrl)
     }
     SettingsPopup {
         id: settings
@@ -103,6 +121,10 @@ ApplicationWindow {
 
     Connections {
         target: AppContext
+        function onStateChanged() {
+            if (AppContext.ready)
+                window.showConnection(AppContext.currentConnection);
+        }
         function onOpenRequested(kind: string, id: string, options: var) {
             if (kind === "users")
                 window.openUser(id, options);

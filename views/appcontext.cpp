@@ -5,8 +5,11 @@
 
 #include <QClipboard>
 #include <QGuiApplication>
+#include <QLoggingCategory>
 
 #include <utility>
+
+Q_LOGGING_CATEGORY(lcLinks, "xeroml.links")
 
 namespace {
 AppContext *s_instance = nullptr;
@@ -15,7 +18,13 @@ AppContext *s_instance = nullptr;
 AppContext::AppContext(ApiClient *client, QObject *parent)
     : QObject(parent)
     , m_client(client)
-{}
+{
+    connect(this, &AppContext::projectChanged, this, &AppContext::openPendingLink);
+    connect(this, &AppContext::stateChanged, this, &AppContext::openPendingLink);
+    connect(
+        &m_connections, &ConnectionStore::saveFinished, this,
+        [this](const QString &name, const QString &error, bool) { connectionSaved(name, error); });
+}
 
 AppContext *AppContext::create(QQmlEngine *, QJSEngine *engine)
 {
@@ -101,21 +110,106 @@ void AppContext::reportPageReady(const QString &error)
     Q_EMIT pageReady();
 }
 
-void AppContext::setLinkHandler(std::function<QString(const QString &)> handler)
-{
-    m_linkHandler = std::move(handler);
-}
-
 void AppContext::switchConnection(const QString &name)
 {
+    m_fixedConnection.clear(); // the user chooses from now on
     Q_EMIT switchRequested(name);
 }
 
 QString AppContext::openLink(const QString &text)
 {
-    if (!m_linkHandler)
-        return tr("Links cannot be opened here");
-    return m_linkHandler(text);
+    clearOffer();
+    QString error;
+    const std::optional<DeepLink> link = DeepLink::parse(text, &error);
+    if (!link)
+        return tr("This link cannot be opened: %1").arg(error);
+    const Connection &current = m_client->connection();
+    QString target;
+    if (current.isValid() && link->matchesBaseUrl(current.baseUrl)) {
+        target = m_currentConnection;
+    } else if (const std::optional<SavedConnection> saved = m_connections.findFor(*link)) {
+        target = saved->name;
+    } else if (link->isLoopback()) {
+        // Links to this computer with no saved connection for their port go to the embedded
+        // server: requests go to its own port, never to the port the link names.
+        target = ConnectionStore::localServerName();
+    } else {
+        // Never send stored credentials to a host the user has not set up.
+        m_offerBaseUrl = QStringLiteral("https://%1").arg(link->authority());
+        m_offerLink = link->toString();
+        Q_EMIT offerChanged();
+        return tr("No connection is set up for %1. Add one to open this link.")
+            .arg(link->authority());
+    }
+    if (!m_fixedConnection.isEmpty() && target != m_fixedConnection)
+        return tr("This link is for %1, not for the connection %2 given on the command line")
+            .arg(link->authority(), m_fixedConnection);
+    m_pendingLink = link;
+    if (target != m_currentConnection || !current.isValid())
+        Q_EMIT switchRequested(target);
+    openPendingLink();
+    return {};
+}
+
+void AppContext::showLinkProblem(const QString &message)
+{
+    if (!m_offerBaseUrl.isEmpty())
+        Q_EMIT addConnectionOffered(m_offerBaseUrl, message);
+    else
+        Q_EMIT notice(message);
+}
+
+void AppContext::clearOffer()
+{
+    if (m_offerBaseUrl.isEmpty() && m_offerLink.isEmpty())
+        return;
+    m_offerBaseUrl.clear();
+    m_offerLink.clear();
+    Q_EMIT offerChanged();
+}
+
+void AppContext::connectionSaved(const QString &name, const QString &error)
+{
+    if (!error.isEmpty() || m_offerLink.isEmpty())
+        return;
+    const std::optional<SavedConnection> saved = m_connections.find(name);
+    const std::optional<DeepLink> link = DeepLink::parse(m_offerLink, nullptr);
+    if (!saved || !link || !link->matchesBaseUrl(saved->baseUrl))
+        return; // a connection for another server: the offer stands
+    const QString text = m_offerLink;
+    Q_EMIT offeredLinkOpening();
+    if (const QString problem = openLink(text); !problem.isEmpty())
+        notify(problem);
+}
+
+void AppContext::openPendingLink()
+{
+    if (!m_pendingLink || !m_ready || !m_projectLoaded)
+        return;
+    const Connection &current = m_client->connection();
+    const bool onLocal = m_currentConnection == ConnectionStore::localServerName();
+    if (!m_pendingLink->matchesBaseUrl(current.baseUrl) &&
+        !(m_pendingLink->isLoopback() && onLocal))
+        return; // still switching
+    const DeepLink link = *std::exchange(m_pendingLink, std::nullopt);
+    if (!m_projectId.isEmpty() && link.projectId != m_projectId) {
+        const QString message =
+            tr("This link is for project \"%1\", but the connection %2 reads project \"%3\" "
+               "(%4). Open it with a connection to that project.")
+                .arg(link.projectId, m_currentConnection, m_projectName, m_projectId);
+        notify(message);
+        Q_EMIT linkFailed(message);
+        return;
+    }
+    QVariantMap options;
+    if (!link.tab.isEmpty())
+        options.insert(QStringLiteral("tab"), link.tab);
+    if (!link.from.isEmpty())
+        options.insert(QStringLiteral("from"), link.from);
+    if (!link.to.isEmpty())
+        options.insert(QStringLiteral("to"), link.to);
+    qCInfo(lcLinks) << "opening" << link.kind << link.id;
+    requestOpen(link.kind, link.id, options);
 }
 
 QString AppContext::userLink(const QString &userId) const
@@ -130,6 +224,32 @@ void AppContext::copyToClipboard(const QString &text) const
 {
     if (auto *clipboard = QGuiApplication::clipboard())
         clipboard->setText(text);
+}
+
+QString AppContext::localBaseUrl() const
+{
+    return m_local.isValid() ? m_local.baseUrl.toString() : QString();
+}
+
+void AppContext::setLocalConnection(const Connection &connection)
+{
+    m_local = connection;
+    Q_EMIT localConnectionChanged();
+}
+
+void AppContext::copyLocalSecretKey() const
+{
+    copyToClipboard(m_local.secretKey);
+}
+
+void AppContext::copyLocalEnvironment() const
+{
+    if (!m_local.isValid())
+        return;
+    copyToClipboard(QStringLiteral("export LANGFUSE_BASE_URL=%1\n"
+                                   "export LANGFUSE_PUBLIC_KEY=%2\n"
+                                   "export LANGFUSE_SECRET_KEY=%3\n")
+                        .arg(localBaseUrl(), m_local.publicKey, m_local.secretKey));
 }
 
 void AppContext::notify(const QString &message)

@@ -2,12 +2,13 @@
 #pragma once
 
 #include "api/apiclient.h"
+#include "api/deeplink.h"
 #include "views/connectionstore.h"
 
 #include <QObject>
 #include <QQmlEngine>
 
-#include <functional>
+#include <optional>
 
 /// Lets QML see ApiClient as a property type without making it creatable.
 struct ApiClientForeign
@@ -44,6 +45,15 @@ class AppContext : public QObject
     /// The project of the connection's key pair, once /projects answered (links name it).
     Q_PROPERTY(QString projectId READ projectId NOTIFY projectChanged)
     Q_PROPERTY(QString projectName READ projectName NOTIFY projectChanged)
+    /// Address of a server the last refused link named but no connection serves (empty when
+    /// none): the UI offers to add a connection for it, and the link opens once one is saved.
+    Q_PROPERTY(QString offeredBaseUrl READ offeredBaseUrl NOTIFY offerChanged)
+    /// Where SDKs send traces to the embedded local server (LANGFUSE_BASE_URL); empty until
+    /// it runs.
+    Q_PROPERTY(QString localBaseUrl READ localBaseUrl NOTIFY localConnectionChanged)
+    /// The embedded server's public key (LANGFUSE_PUBLIC_KEY); the secret key is only handed
+    /// out on request (localSecretKey(), copyLocalSecretKey()).
+    Q_PROPERTY(QString localPublicKey READ localPublicKey NOTIFY localConnectionChanged)
 
 public:
     explicit AppContext(ApiClient *client, QObject *parent = nullptr);
@@ -70,16 +80,34 @@ public:
     void setReady(const Connection &connection);
     /// Like setReady(), naming the saved connection (for the switcher).
     void setReady(const Connection &connection, const QString &savedName);
-    /// app/ routes links: returns an error for people, or empty when the link is on its way.
-    void setLinkHandler(std::function<QString(const QString &)> handler);
+    [[nodiscard]] QString offeredBaseUrl() const { return m_offerBaseUrl; }
+    [[nodiscard]] QString localBaseUrl() const;
+    [[nodiscard]] QString localPublicKey() const { return m_local.publicKey; }
+    /// app/ tells where the embedded server listens, with its key pair, once it runs.
+    void setLocalConnection(const Connection &connection);
+    /// The embedded server's secret key, for the reveal toggle in Settings (never logged).
+    Q_INVOKABLE QString localSecretKey() const { return m_local.secretKey; }
+    /// Puts the embedded server's secret key on the clipboard.
+    Q_INVOKABLE void copyLocalSecretKey() const;
+    /// Puts the three `export LANGFUSE_…=…` lines for the embedded server on the clipboard.
+    Q_INVOKABLE void copyLocalEnvironment() const;
+    /// --connection / --base-url: links for other servers are refused from then on, until
+    /// the user switches connection.
+    void setFixedConnection(const QString &name) { m_fixedConnection = name; }
 
-    /// Switches to the saved connection `name` (or the local server); pages reload.
+    /// The user switches to the saved connection `name` (or the local server); pages reload.
     Q_INVOKABLE void switchConnection(const QString &name);
-    /// Opens a pasted or forwarded deep link; returns why not, or an empty string.
+    /// Routes a deep link (command line, Open link box, another launch, the OS): picks the
+    /// connection by the link's host and port, switches to it, checks the project and asks
+    /// the window to open the page. Returns why not (for people), or an empty string.
+    /// A link to a server with no connection sets offeredBaseUrl and sends no request.
     Q_INVOKABLE QString openLink(const QString &text);
+    /// Shows why a link did not open: with an "Add connection…" offer when the link named a
+    /// server with no connection (see addConnectionOffered()), as a plain notice otherwise.
+    void showLinkProblem(const QString &message);
     /// xeroml:// link to the user on the current connection and project (for "Copy link").
     Q_INVOKABLE QString userLink(const QString &userId) const;
-    /// Puts `text` on the clipboard (secrets never go through here).
+    /// Puts `text` on the clipboard (secret keys only through copyLocalSecretKey()).
     Q_INVOKABLE void copyToClipboard(const QString &text) const;
     /// Checks a connection before saving it: health, then projects. An empty secretKey
     /// uses the stored one of `savedName`. Answers with connectionTested().
@@ -105,8 +133,14 @@ Q_SIGNALS:
     void pageReady();
     /// The window should show this (see requestOpen()).
     void openRequested(const QString &kind, const QString &id, const QVariantMap &options);
-    /// app/ should connect to the saved connection `name` (see switchConnection()).
+    /// app/ should connect to the saved connection `name` (see switchConnection(), links).
     void switchRequested(const QString &name);
+    /// A link could not open after all (project mismatch); also shown as a notice.
+    void linkFailed(const QString &message);
+    void offerChanged();
+    void localConnectionChanged();
+    /// The connection saved for an offered link serves it: the link opens now.
+    void offeredLinkOpening();
     void projectChanged();
     /// Something the user should read (a refused link, a project mismatch).
     void notice(const QString &message);
@@ -136,6 +170,14 @@ private:
     QString m_projectName;
     bool m_projectLoaded = false;
     RequestHandle m_projectRequest;
-    std::function<QString(const QString &)> m_linkHandler;
+    void openPendingLink();
+    void clearOffer();
+    void connectionSaved(const QString &name, const QString &error);
+
+    QString m_fixedConnection;
+    std::optional<DeepLink> m_pendingLink;
+    QString m_offerBaseUrl;
+    QString m_offerLink;
+    Connection m_local;
     std::unique_ptr<ApiClient> m_testClient;
 };

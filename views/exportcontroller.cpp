@@ -2,12 +2,15 @@
 #include "views/exportcontroller.h"
 
 #include "models/format.h"
+#include "models/tabletext.h"
 #include "views/userpagecontroller.h"
 #include "views/userspagecontroller.h"
 
+#include <QClipboard>
 #include <QDate>
 #include <QDir>
 #include <QFileInfo>
+#include <QGuiApplication>
 #include <QSettings>
 #include <QStandardPaths>
 
@@ -265,6 +268,13 @@ QStringList ExportController::columnIds(bool all) const
             ids.append(column.id);
         return ids;
     }
+    if (m_table == ExportTable::Sessions) // a timeline: the default columns
+        return ExportColumns::defaultIds(m_table);
+    return ExportColumns::idsForModelColumns(m_table, visibleModelColumns());
+}
+
+QList<int> ExportController::visibleModelColumns() const
+{
     switch (m_table) {
     case ExportTable::Users: {
         auto *users = qobject_cast<UsersPageController *>(m_source.data());
@@ -273,16 +283,60 @@ QStringList ExportController::columnIds(bool all) const
             if (!users || users->columns()->isVisible(c))
                 visible.append(c);
         }
-        return ExportColumns::idsForModelColumns(m_table, visible);
+        return visible;
     }
     case ExportTable::Traces: // the user page's tables show every column of their model
-        return ExportColumns::idsForModelColumns(m_table, allColumns<TraceListModel>());
+        return allColumns<TraceListModel>();
     case ExportTable::Scores:
-        return ExportColumns::idsForModelColumns(m_table, allColumns<ScoreListModel>());
-    case ExportTable::Sessions: // a timeline: the default columns
+        return allColumns<ScoreListModel>();
+    case ExportTable::Sessions:
         break;
     }
-    return ExportColumns::defaultIds(m_table);
+    return {};
+}
+
+QString ExportController::selectionText(bool markdown) const
+{
+    const QAbstractItemModel *model = nullptr;
+    QList<int> rows;
+    int valueRole = 0;
+    int numericRole = 0;
+    if (auto *users = qobject_cast<UsersPageController *>(m_source.data());
+        users && m_table == ExportTable::Users) {
+        model = users->userModel();
+        for (const QModelIndex &index : users->selectionModel()->selectedRows())
+            rows.append(index.row());
+        valueRole = UserListModel::ValueRole;
+        numericRole = UserListModel::NumericRole;
+    } else if (auto *user = qobject_cast<UserPageController *>(m_source.data())) {
+        rows = m_selectedRows;
+        if (m_table == ExportTable::Traces) {
+            model = user->traceModel();
+            valueRole = TraceListModel::ValueRole;
+            numericRole = TraceListModel::NumericRole;
+        } else if (m_table == ExportTable::Scores) {
+            model = user->scoreModel();
+            valueRole = ScoreListModel::ValueRole;
+            numericRole = ScoreListModel::NumericRole;
+        }
+    }
+    if (!model)
+        return {};
+    rows = validRows(rows, model->rowCount());
+    if (rows.isEmpty())
+        return {};
+    const QList<int> columns = visibleModelColumns();
+    return markdown ? TableText::toMarkdown(*model, rows, columns, valueRole, numericRole)
+                    : TableText::toTsv(*model, rows, columns, valueRole);
+}
+
+int ExportController::copySelection(bool markdown) const
+{
+    const QString text = selectionText(markdown);
+    if (text.isEmpty())
+        return 0;
+    QGuiApplication::clipboard()->setText(text);
+    return int(text.count(QLatin1Char('\n'))) - (markdown ? 2 : 1);
 }
 
 bool ExportController::prepareRows(bool selectedOnly)

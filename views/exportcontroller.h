@@ -92,6 +92,12 @@ public:
     /// Stops a running export; the target file is left as it was before.
     Q_INVOKABLE void cancel();
 
+    /// The selected rows' visible columns (as an export of them would have) as TSV, or as a
+    /// Markdown table; empty when nothing is selected.
+    [[nodiscard]] Q_INVOKABLE QString selectionText(bool markdown) const;
+    /// Puts selectionText() on the clipboard; returns how many rows were copied.
+    Q_INVOKABLE int copySelection(bool markdown) const;
+
 Q_SIGNALS:
     void sourceChanged();
     void countsChanged();
@@ -102,6 +108,7 @@ Q_SIGNALS:
 
 private:
     [[nodiscard]] QStringList columnIds(bool allColumns) const;
+    [[nodiscard]] QList<int> visibleModelColumns() const;
     [[nodiscard]] bool prepareRows(bool selectedOnly);
     void fail(const QString &message);
     void watchSource();

@@ -6,7 +6,8 @@ import QtQuick.Layouts
 import XeroML.Dashboard
 
 // A paged, server-sorted table: click a sortable header to sort, near the end to page in
-// more, double-click or Enter on a row to open it.
+// more, double-click or Enter on a row to open it. Rows are selected with click, Ctrl+click,
+// Shift+click or Shift+arrows; Ctrl+C / Ctrl+Shift+C and the context menu copy them.
 ColumnLayout {
     id: root
 
@@ -21,10 +22,35 @@ ColumnLayout {
     property string emptyText: qsTr("Nothing here")
     readonly property alias table: table
     property int currentRow: -1
+    // Selected rows, ascending.
+    property var selectedRows: []
+    property int anchorRow: -1
 
     signal sortRequested(int column)
     signal rowActivated(int row)
     signal moreWanted
+    // Copy the selected rows as TSV, or as a Markdown table; export this table.
+    signal copyRequested(bool markdown)
+    signal exportRequested
+
+    // A plain click selects the row, Ctrl toggles it, Shift extends from the anchor row.
+    function selectRow(row: int, modifiers: int) {
+        if ((modifiers & Qt.ShiftModifier) && anchorRow >= 0) {
+            const range = [];
+            for (let r = Math.min(anchorRow, row); r <= Math.max(anchorRow, row); ++r)
+                range.push(r);
+            const base = (modifiers & Qt.ControlModifier) ? selectedRows : [];
+            selectedRows = Array.from(new Set(base.concat(range))).sort((a, b) => a - b);
+        } else if (modifiers & Qt.ControlModifier) {
+            selectedRows = selectedRows.indexOf(row) >= 0 ? selectedRows.filter(r => r !== row)
+                                                          : selectedRows.concat([row]).sort((a, b) => a - b);
+            anchorRow = row;
+        } else {
+            selectedRows = [row];
+            anchorRow = row;
+        }
+        currentRow = row;
+    }
 
     spacing: 0
 
@@ -60,24 +86,63 @@ ColumnLayout {
         ScrollBar.vertical: ScrollBar {}
         ScrollBar.horizontal: ScrollBar {}
         delegate: TableCellDelegate {
-            color: row === root.currentRow ? "#d7e6fb" : (row % 2 === 0 ? "#ffffff" : "#f8f9fb")
-            onClicked: (row) => {
+            color: root.selectedRows.indexOf(row) >= 0 ? "#d7e6fb" : (row % 2 === 0 ? "#ffffff" : "#f8f9fb")
+            onClicked: (row, modifiers) => {
                 table.forceActiveFocus();
-                root.currentRow = row;
+                root.selectRow(row, modifiers);
             }
             onDoubleClicked: (row) => root.rowActivated(row)
         }
+        onRowsChanged: {
+            // A new query (sort, filter) replaced the rows the selection pointed at.
+            if (root.selectedRows.some(r => r >= rows) || rows === 0) {
+                root.selectedRows = [];
+                root.anchorRow = -1;
+            }
+        }
         Keys.onPressed: (event) => {
             if (event.key === Qt.Key_Down || event.key === Qt.Key_Up) {
+                if (table.rows === 0)
+                    return;
                 const next = Math.max(0, Math.min(table.rows - 1,
                                                   root.currentRow + (event.key === Qt.Key_Down ? 1 : -1)));
-                root.currentRow = next;
+                if (!(event.modifiers & Qt.ShiftModifier) || root.anchorRow < 0)
+                    root.anchorRow = next;
+                root.selectRow(next, event.modifiers & Qt.ShiftModifier);
                 table.positionViewAtRow(next, TableView.Contain);
+                event.accepted = true;
+            } else if (event.key === Qt.Key_C && event.modifiers === (Qt.ControlModifier | Qt.ShiftModifier)) {
+                root.copyRequested(true);
+                event.accepted = true;
+            } else if (event.matches(StandardKey.Copy)) {
+                root.copyRequested(false);
+                event.accepted = true;
+            } else if (event.matches(StandardKey.SelectAll)) {
+                root.selectedRows = Array.from({ length: table.rows }, (_, r) => r);
                 event.accepted = true;
             } else if ((event.key === Qt.Key_Return || event.key === Qt.Key_Enter) && root.currentRow >= 0) {
                 root.rowActivated(root.currentRow);
                 event.accepted = true;
             }
+        }
+
+        MouseArea {
+            // Right-click: the row under the pointer joins the selection, then the menu.
+            anchors.fill: parent
+            acceptedButtons: Qt.RightButton
+            onClicked: (mouse) => {
+                const cell = table.cellAtPosition(mapToItem(table.contentItem, mouse.x, mouse.y), true);
+                if (cell.y >= 0 && root.selectedRows.indexOf(cell.y) < 0)
+                    root.selectRow(cell.y, 0);
+                table.forceActiveFocus();
+                menu.popup();
+            }
+        }
+        TableMenu {
+            id: menu
+            hasSelection: root.selectedRows.length > 0
+            onCopyRequested: (markdown) => root.copyRequested(markdown)
+            onExportRequested: root.exportRequested()
         }
 
         BusyIndicator {

@@ -110,8 +110,8 @@ Dialog {
                 Layout.fillWidth: true
                 model: [qsTr("CSV"), qsTr("TSV"), qsTr("JSON (one array)"), qsTr("JSON Lines"),
                     qsTr("Excel workbook (XLSX)")]
-                onActivated: pathField.text = exporter.pathForFormat(pathField.text.trim(),
-                                                                     dialog.format)
+                onCurrentIndexChanged: pathField.text = exporter.pathForFormat(
+                                           pathField.text.trim(), dialog.formats[currentIndex])
             }
 
             Label {

@@ -10,8 +10,11 @@ ColumnLayout {
     id: root
 
     required property UserPageController controller
+    readonly property alias table: scoresTable
 
     signal traceRequested(string traceId)
+    signal exportRequested
+    signal copyRequested(bool markdown)
 
     spacing: 6
 
@@ -38,9 +41,17 @@ ColumnLayout {
             opacity: 0.75
             visible: root.controller.scores.loaded
         }
+        Item { Layout.fillWidth: true }
+        Button {
+            text: qsTr("Export…")
+            onClicked: root.exportRequested()
+            ToolTip.visible: hovered
+            ToolTip.text: qsTr("Save the selected or all matching scores (Ctrl+E)")
+        }
     }
 
     DataTable {
+        id: scoresTable
         Layout.fillWidth: true
         Layout.fillHeight: true
         model: root.controller.scores
@@ -50,5 +61,7 @@ ColumnLayout {
         emptyText: qsTr("No feedback matches")
         onMoreWanted: root.controller.fetchMoreScores()
         onRowActivated: (row) => root.traceRequested(root.controller.scoreTraceIdAt(row))
+        onExportRequested: root.exportRequested()
+        onCopyRequested: (markdown) => root.copyRequested(markdown)
     }
 }

@@ -13,16 +13,26 @@ ColumnLayout {
     required property UserPageController controller
 
     signal sessionRequested(string sessionId)
+    signal exportRequested
 
     spacing: 4
 
-    Label {
+    RowLayout {
         Layout.fillWidth: true
-        opacity: 0.75
-        text: qsTr("%1 sessions · %2 – %3 · bars span first to last trace, ticks are traces")
-            .arg(Number(root.controller.sessionTotal).toLocaleString(Qt.locale("en_US"), "f", 0))
-            .arg(Qt.formatDate(root.controller.axisFrom, "yyyy-MM-dd"))
-            .arg(Qt.formatDate(root.controller.axisTo, "yyyy-MM-dd"))
+        Label {
+            Layout.fillWidth: true
+            opacity: 0.75
+            text: qsTr("%1 sessions · %2 – %3 · bars span first to last trace, ticks are traces")
+                .arg(Number(root.controller.sessionTotal).toLocaleString(Qt.locale("en_US"), "f", 0))
+                .arg(Qt.formatDate(root.controller.axisFrom, "yyyy-MM-dd"))
+                .arg(Qt.formatDate(root.controller.axisTo, "yyyy-MM-dd"))
+        }
+        Button {
+            text: qsTr("Export…")
+            onClicked: root.exportRequested()
+            ToolTip.visible: hovered
+            ToolTip.text: qsTr("Save all matching sessions (Ctrl+E)")
+        }
     }
 
     Item {

@@ -9,10 +9,9 @@ import XeroML.Dashboard
 Popup {
     id: popup
 
+    // baseUrl: the address a refused link named (a new connection for it), or empty.
     function show(baseUrl: string) {
-        loader.baseUrl = baseUrl;
-        loader.active = false;
-        loader.active = true;
+        page.reset(baseUrl);
         open();
     }
 
@@ -21,17 +20,25 @@ Popup {
     width: parent ? Math.min(1100, parent.width - 48) : 900
     height: parent ? parent.height - 48 : 600
     modal: true
+    focus: true
     padding: 0
-    onClosed: loader.active = false
+    // A click beside the form must not throw away what was typed; Escape and Close do.
+    closePolicy: Popup.CloseOnEscape
+    // Nothing typed (a secret key) stays behind in the hidden page.
+    onClosed: page.reset("")
 
-    Loader {
-        id: loader
-        property string baseUrl
-        anchors.fill: parent
-        active: false
-        sourceComponent: SettingsPage {
-            prefillBaseUrl: loader.baseUrl
-            onCloseRequested: popup.close()
+    Connections {
+        target: AppContext
+        // The connection just saved serves the link that asked for it: show the link.
+        function onOfferedLinkOpening() {
+            popup.close();
         }
+    }
+
+    SettingsPage {
+        id: page
+        objectName: "settingsPage"
+        anchors.fill: parent
+        onCloseRequested: popup.close()
     }
 }

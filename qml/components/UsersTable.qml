@@ -14,6 +14,7 @@ ColumnLayout {
     readonly property alias table: table
     readonly property alias headerView: header
     readonly property int rowHeight: 30
+    readonly property alias exportDialog: exportDialog
 
     signal userActivated(int row)
 
@@ -22,6 +23,11 @@ ColumnLayout {
     function activateCurrent() {
         if (controller.currentRow >= 0)
             userActivated(controller.currentRow);
+    }
+
+    // Export this table (toolbar button, Ctrl+E, context menu).
+    function openExport() {
+        exportDialog.open();
     }
 
     function move(delta: int, modifiers: int) {
@@ -92,7 +98,9 @@ ColumnLayout {
             case Qt.Key_Return:
             case Qt.Key_Enter: root.activateCurrent(); break;
             default:
-                if (event.matches(StandardKey.Copy))
+                if (event.key === Qt.Key_C && event.modifiers === (Qt.ControlModifier | Qt.ShiftModifier))
+                    exportDialog.exporter.copySelection(true);
+                else if (event.matches(StandardKey.Copy))
                     root.controller.copySelection();
                 else if (event.matches(StandardKey.SelectAll))
                     root.controller.selectAll();
@@ -100,6 +108,26 @@ ColumnLayout {
                     return;
             }
             event.accepted = true;
+        }
+
+        MouseArea {
+            // Right-click: the row under the pointer is selected unless it already is.
+            anchors.fill: parent
+            acceptedButtons: Qt.RightButton
+            onClicked: (mouse) => {
+                const cell = table.cellAtPosition(mapToItem(table.contentItem, mouse.x, mouse.y), true);
+                if (cell.y >= 0 && !root.controller.selectionModel.isRowSelected(cell.y))
+                    root.controller.selectRow(cell.y, 0);
+                table.forceActiveFocus();
+                menu.popup();
+            }
+        }
+        TableMenu {
+            id: menu
+            hasSelection: root.controller.selectedCount > 0
+            onCopyRequested: (markdown) => markdown ? exportDialog.exporter.copySelection(true)
+                                                    : root.controller.copySelection()
+            onExportRequested: root.openExport()
         }
 
         BusyIndicator {
@@ -113,5 +141,17 @@ ColumnLayout {
                      && root.controller.totalCount === 0
             filtered: root.controller.search.length > 0 || root.controller.timeRange.preset !== "all"
         }
+    }
+
+    Shortcut {
+        sequence: "Ctrl+E"
+        enabled: root.visible
+        onActivated: root.openExport()
+    }
+    ExportDialog {
+        id: exportDialog
+        objectName: "usersExportDialog"
+        source: root.controller
+        table: "users"
     }
 }

@@ -5,13 +5,16 @@ import QtQuick.Controls
 import QtQuick.Layouts
 import XeroML.Dashboard
 
-// Search, time range, columns and refresh for the users table.
+// Search, time range, columns, export and refresh for the users table.
 RowLayout {
     id: bar
 
     required property UsersPageController controller
     readonly property alias searchField: search
     property alias chartsVisible: chartsButton.checked
+
+    // The Export… button (the page opens the table's export dialog).
+    signal exportRequested
 
     spacing: 12
 
@@ -102,6 +105,14 @@ RowLayout {
                 onTriggered: bar.controller.columns.reset()
             }
         }
+    }
+
+    Button {
+        objectName: "exportToolButton"
+        text: qsTr("Export…")
+        onClicked: bar.exportRequested()
+        ToolTip.visible: hovered
+        ToolTip.text: qsTr("Save the selected or all matching users as CSV, TSV, JSON or XLSX (Ctrl+E)")
     }
 
     Button {

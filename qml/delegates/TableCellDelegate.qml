@@ -12,7 +12,7 @@ Rectangle {
     required property int row
     required property int column
 
-    signal clicked(int row)
+    signal clicked(int row, int modifiers)
     signal doubleClicked(int row)
 
     implicitHeight: 28
@@ -31,7 +31,7 @@ Rectangle {
         id: mouse
         anchors.fill: parent
         hoverEnabled: true
-        onClicked: cell.clicked(cell.row)
+        onClicked: (event) => cell.clicked(cell.row, event.modifiers)
         onDoubleClicked: cell.doubleClicked(cell.row)
     }
     ToolTip.visible: mouse.containsMouse && String(cell.toolTip || "").length > 0

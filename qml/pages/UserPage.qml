@@ -18,6 +18,7 @@ Page {
     title: page.userId
     readonly property alias controller: controller
     readonly property alias tabs: tabs
+    readonly property alias exportDialog: exportDialog
     readonly property var tabNames: ["overview", "traces", "sessions", "feedback"]
     readonly property string tabName: tabNames[tabs.currentIndex]
     readonly property var figures: controller.figures
@@ -105,13 +106,23 @@ Page {
 
             ColumnLayout {
                 spacing: 6
-                TextField {
-                    Layout.preferredWidth: 320
-                    placeholderText: qsTr("Trace name (exact match)…")
-                    selectByMouse: true
-                    onTextChanged: controller.traceSearch = text
+                RowLayout {
+                    TextField {
+                        Layout.preferredWidth: 320
+                        placeholderText: qsTr("Trace name (exact match)…")
+                        selectByMouse: true
+                        onTextChanged: controller.traceSearch = text
+                    }
+                    Item { Layout.fillWidth: true }
+                    Button {
+                        text: qsTr("Export…")
+                        onClicked: exportDialog.open()
+                        ToolTip.visible: hovered
+                        ToolTip.text: qsTr("Save the selected or all matching traces (Ctrl+E)")
+                    }
                 }
                 DataTable {
+                    id: tracesTable
                     Layout.fillWidth: true
                     Layout.fillHeight: true
                     model: controller.traces
@@ -125,18 +136,38 @@ Page {
                     onSortRequested: (column) => controller.sortTracesBy(column)
                     onMoreWanted: controller.fetchMoreTraces()
                     onRowActivated: (row) => page.traceRequested(controller.traceIdAt(row))
+                    onExportRequested: exportDialog.open()
+                    onCopyRequested: (markdown) => exportDialog.exporter.copySelection(markdown)
                 }
             }
 
             SessionsTimeline {
                 controller: controller
                 onSessionRequested: (sessionId) => page.sessionRequested(sessionId)
+                onExportRequested: exportDialog.open()
             }
 
             FeedbackTable {
+                id: feedbackTable
                 controller: controller
                 onTraceRequested: (traceId) => page.traceRequested(traceId)
+                onExportRequested: exportDialog.open()
+                onCopyRequested: (markdown) => exportDialog.exporter.copySelection(markdown)
             }
         }
+    }
+
+    // Exports the open tab's table (traces, sessions or feedback).
+    ExportDialog {
+        id: exportDialog
+        source: controller
+        table: page.tabName === "feedback" ? "scores" : page.tabName
+        selectedRows: page.tabName === "traces" ? tracesTable.selectedRows
+                    : page.tabName === "feedback" ? feedbackTable.table.selectedRows : []
+    }
+    Shortcut {
+        sequence: "Ctrl+E"
+        enabled: page.visible && page.tabName !== "overview"
+        onActivated: exportDialog.open()
     }
 }

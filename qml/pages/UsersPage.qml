@@ -17,6 +17,7 @@ Page {
     readonly property alias table: usersTable.table
     readonly property alias headerView: usersTable.headerView
     readonly property alias searchField: toolbar.searchField
+    readonly property alias exportDialog: usersTable.exportDialog
     readonly property alias costChart: costChart
     readonly property alias newDataHint: newDataHint
     readonly property alias autoRefreshBox: autoRefresh
@@ -68,6 +69,7 @@ Page {
             id: toolbar
             Layout.fillWidth: true
             controller: controller
+            onExportRequested: usersTable.openExport()
         }
 
         ErrorBanner {

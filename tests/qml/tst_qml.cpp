@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // Qt Quick Tests of the real pages, fed by the real local server on a free port.
 #include "api/apiclient.h"
+#include "tests/qml/testfiles.h"
 #include "tests/support/testserver.h"
 #include "views/appcontext.h"
 
@@ -43,12 +44,14 @@ public Q_SLOTS:
         c.secretKey = m_server.credentials().secretKey;
         AppContext::setInstance(&m_context);
         m_context.setReady(c);
+        qmlRegisterSingletonInstance("XeroML.Test", 1, 0, "TestFiles", &m_files);
     }
 
 private:
     TestServer m_server;
     ApiClient m_client;
     AppContext m_context;
+    TestFiles m_files;
     bool m_started = false;
 };
 
