@@ -7,7 +7,8 @@
 // against the floor: the same trace and observation rows inserted into a fresh store file
 // (same schema, indexes and rollup triggers) through prepared sqlite3 statements in one
 // transaction, aggregates computed by the client beforehand.
-// Request bodies are built before the clock starts; --clients requests are in flight at once.
+// Request bodies are built before the clock starts; --clients keep-alive connections each keep
+// one request in flight.
 // Usage: bench_ingest [--traces N] [--observations K] [--batch B] [--clients C] [--runs R]
 #include "server/store.h"
 
@@ -21,6 +22,7 @@
 #include <QNetworkProxy>
 #include <QNetworkReply>
 #include <QProcess>
+#include <QTcpSocket>
 #include <QTemporaryDir>
 
 #include <sqlite3.h>
@@ -218,39 +220,83 @@ private:
     quint16 m_port = 0;
 };
 
-// Sends every body with `clients` requests in flight; returns seconds to the last answer.
+// One keep-alive HTTP/1.1 connection with TCP_NODELAY that writes each request in one piece.
+// (QNetworkAccessManager writes headers and body apart; with Nagle on its socket, the body then
+// waits for the server's delayed ACK, ~40 ms a request: the bench would time that stall.)
+class Connection : public QObject
+{
+public:
+    Connection(quint16 port, QByteArray head, std::function<void(Connection *)> idle)
+        : m_head(std::move(head))
+        , m_idle(std::move(idle))
+    {
+        m_socket.setSocketOption(QAbstractSocket::LowDelayOption, 1);
+        QObject::connect(&m_socket, &QTcpSocket::readyRead, this, [this] { read(); });
+        QObject::connect(&m_socket, &QTcpSocket::connected, this, [this] {
+            m_socket.setSocketOption(QAbstractSocket::LowDelayOption, 1);
+            m_idle(this);
+        });
+        m_socket.connectToHost(QHostAddress::LocalHost, port);
+    }
+    void post(const QByteArray &body, int okStatus)
+    {
+        m_okStatus = okStatus;
+        m_socket.write(m_head + QByteArray::number(body.size()) + "\r\n\r\n" + body);
+    }
+
+private:
+    void read()
+    {
+        m_buffer += m_socket.readAll();
+        const qsizetype end = m_buffer.indexOf("\r\n\r\n");
+        if (end < 0)
+            return;
+        const QByteArray head = m_buffer.left(end).toLower();
+        const qsizetype at = head.indexOf("content-length:");
+        const qsizetype length =
+            at < 0 ? 0 : head.mid(at + 15, head.indexOf('\r', at) - at - 15).trimmed().toLongLong();
+        if (m_buffer.size() < end + 4 + length)
+            return;
+        const int status = m_buffer.mid(9, 3).toInt();
+        const QByteArray answer = m_buffer.mid(end + 4, length);
+        m_buffer.remove(0, end + 4 + length);
+        if (status != m_okStatus || answer.contains("\"errors\":[{"))
+            die(u"request failed: HTTP %1 %2"_s.arg(status).arg(
+                QString::fromUtf8(answer.left(300))));
+        m_idle(this);
+    }
+
+    QTcpSocket m_socket;
+    QByteArray m_head;
+    QByteArray m_buffer;
+    std::function<void(Connection *)> m_idle;
+    int m_okStatus = 200;
+};
+
+// Sends every body over `clients` connections; returns seconds to the last answer.
 double send(quint16 port, const QString &path, const QList<QByteArray> &bodies, int clients,
             int okStatus)
 {
-    QNetworkAccessManager nam;
-    nam.setProxy(QNetworkProxy::NoProxy);
-    QNetworkRequest request(QUrl(u"http://127.0.0.1:%1%2"_s.arg(port).arg(path)));
-    request.setHeader(QNetworkRequest::ContentTypeHeader, QByteArray("application/json"));
-    request.setRawHeader("Authorization", "Basic " + (kPublicKey + ':' + kSecretKey).toBase64());
+    const QByteArray head = "POST " + path.toUtf8() +
+                            " HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+                            "Authorization: Basic " +
+                            (kPublicKey + ':' + kSecretKey).toBase64() + "\r\nContent-Length: ";
     qsizetype next = 0;
-    qsizetype done = 0;
+    qsizetype answered = -clients; // each connection reports idle once when it connects
     QEventLoop loop;
-    std::function<void()> sendNext = [&] {
-        if (next >= bodies.size())
-            return;
-        QNetworkReply *reply = nam.post(request, bodies.at(next++));
-        QObject::connect(reply, &QNetworkReply::finished, &loop, [&, reply] {
-            const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
-            const QByteArray answer = reply->readAll();
-            reply->deleteLater();
-            if (status != okStatus || answer.contains("\"errors\":[{"))
-                die(u"request failed: HTTP %1 %2"_s.arg(status).arg(
-                    QString::fromUtf8(answer.left(300))));
-            if (++done == bodies.size())
-                loop.quit();
-            else
-                sendNext();
-        });
-    };
     QElapsedTimer timer;
+    const auto idle = [&](Connection *connection) {
+        if (++answered == bodies.size()) {
+            loop.quit();
+            return;
+        }
+        if (next < bodies.size())
+            connection->post(bodies.at(next++), okStatus);
+    };
+    std::vector<std::unique_ptr<Connection>> connections;
     timer.start();
     for (int i = 0; i < clients; ++i)
-        sendNext();
+        connections.push_back(std::make_unique<Connection>(port, head, idle));
     loop.exec();
     return double(timer.nsecsElapsed()) / 1e9;
 }

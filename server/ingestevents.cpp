@@ -238,13 +238,20 @@ bool Ingestor::readScore(const QJsonObject &body, qint64 fallbackMs, ScoreRecord
 std::optional<Ingestor::BatchResult> Ingestor::ingestEvents(const QJsonArray &events,
                                                             QString *error)
 {
-    if (!prepare(error))
+    if (!begin(error))
         return std::nullopt;
-    QSqlDatabase db = m_store.database();
-    if (!db.transaction()) {
-        *error = db.lastError().text();
+    QList<qint64> changed;
+    auto result = ingestEventsIn(events, &changed, error);
+    if (!result || !commit(changed, error)) {
+        rollback();
         return std::nullopt;
     }
+    return result;
+}
+
+std::optional<Ingestor::BatchResult>
+Ingestor::ingestEventsIn(const QJsonArray &events, QList<qint64> *changed, QString *error)
+{
     BatchResult result;
     IngestBatch batch;
     QStringList newIds;
@@ -257,7 +264,6 @@ std::optional<Ingestor::BatchResult> Ingestor::ingestEvents(const QJsonArray &ev
     };
     const auto rollback = [&](const QString &message) -> std::optional<BatchResult> {
         *error = message;
-        db.rollback();
         return std::nullopt;
     };
 
@@ -359,18 +365,8 @@ std::optional<Ingestor::BatchResult> Ingestor::ingestEvents(const QJsonArray &ev
             QJsonObject{{QLatin1String("id"), id}, {QLatin1String("status"), 201}});
     }
 
-    QList<qint64> changed;
-    if (!writeInTransaction(batch, newIds, &changed, error)) {
-        db.rollback();
+    if (!writeInTransaction(batch, newIds, changed, error))
         return std::nullopt;
-    }
-    if (!db.commit()) {
-        *error = db.lastError().text();
-        db.rollback();
-        return std::nullopt;
-    }
-    for (const qint64 rowid : std::as_const(changed))
-        m_store.traceChanged(rowid);
     return result;
 }
 

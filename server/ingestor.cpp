@@ -635,7 +635,7 @@ bool Ingestor::prepare(QString *error)
     return true;
 }
 
-bool Ingestor::write(const IngestBatch &batch, QString *error)
+bool Ingestor::begin(QString *error)
 {
     if (!prepare(error))
         return false;
@@ -644,18 +644,40 @@ bool Ingestor::write(const IngestBatch &batch, QString *error)
         *error = db.lastError().text();
         return false;
     }
-    QList<qint64> changed;
-    if (!writeInTransaction(batch, {}, &changed, error)) {
-        db.rollback();
-        return false;
-    }
+    return true;
+}
+
+bool Ingestor::commit(const QList<qint64> &changed, QString *error)
+{
+    QSqlDatabase db = m_store.database();
     if (!db.commit()) {
         *error = db.lastError().text();
-        db.rollback();
         return false;
     }
-    for (const qint64 rowid : std::as_const(changed))
+    for (const qint64 rowid : changed)
         m_store.traceChanged(rowid);
+    return true;
+}
+
+void Ingestor::rollback()
+{
+    m_store.database().rollback();
+}
+
+bool Ingestor::writeIn(const IngestBatch &batch, QList<qint64> *changed, QString *error)
+{
+    return writeInTransaction(batch, {}, changed, error);
+}
+
+bool Ingestor::write(const IngestBatch &batch, QString *error)
+{
+    if (!begin(error))
+        return false;
+    QList<qint64> changed;
+    if (!writeIn(batch, &changed, error) || !commit(changed, error)) {
+        rollback();
+        return false;
+    }
     return true;
 }
 

@@ -154,6 +154,15 @@ public:
     /// Writes an already decoded batch (OTLP spans, POST /scores).
     [[nodiscard]] bool write(const IngestBatch &batch, QString *error);
 
+    /// Group commit: begin(), any number of *In() calls collecting the changed trace rows,
+    /// then commit() (which brings the in-memory trace columns up to date) or rollback().
+    [[nodiscard]] bool begin(QString *error);
+    [[nodiscard]] bool commit(const QList<qint64> &changed, QString *error);
+    void rollback();
+    [[nodiscard]] std::optional<BatchResult> ingestEventsIn(const QJsonArray &batch,
+                                                            QList<qint64> *changed, QString *error);
+    [[nodiscard]] bool writeIn(const IngestBatch &batch, QList<qint64> *changed, QString *error);
+
     /// Observations whose usage no price table entry and no sent cost prices, by model.
     [[nodiscard]] QJsonObject stats(QString *error) const;
     [[nodiscard]] const PriceTable &prices() const { return m_prices; }

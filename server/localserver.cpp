@@ -4,6 +4,7 @@
 #include "server/costhistogram.h"
 #include "server/demogenerator.h"
 #include "server/ingestor.h"
+#include "server/ingestqueue.h"
 #include "server/logging.h"
 #include "server/metricsquery.h"
 #include "server/queryparams.h"
@@ -97,10 +98,10 @@ struct LocalServer::Private
     [[nodiscard]] QHttpServerResponse user(const QHttpServerRequest &request,
                                            const QString &userId) const;
     [[nodiscard]] QHttpServerResponse fallback(const QHttpServerRequest &request) const;
-    /// Runs one WriteApi call behind the auth check.
-    [[nodiscard]] QHttpServerResponse
-    write(const QHttpServerRequest &request,
-          const std::function<ApiReply(WriteApi &, const QHttpServerRequest &)> &call);
+    IngestQueue *ingestQueue = nullptr;
+    /// Checks auth, then answers a refused write at once or queues its job for group commit.
+    void write(const QHttpServerRequest &request, QHttpServerResponder &&responder,
+               WriteApi::Prepared (*prepare)(const QHttpServerRequest &));
     /// Runs one ReadApi / metrics call behind the auth check.
     [[nodiscard]] QHttpServerResponse
     read(const QHttpServerRequest &request,
@@ -118,14 +119,21 @@ LocalServer::Private::read(const QHttpServerRequest &request,
     return QHttpServerResponse(reply.json, reply.status);
 }
 
-QHttpServerResponse LocalServer::Private::write(
-    const QHttpServerRequest &request,
-    const std::function<ApiReply(WriteApi &, const QHttpServerRequest &)> &call)
+void LocalServer::Private::write(const QHttpServerRequest &request,
+                                 QHttpServerResponder &&responder,
+                                 WriteApi::Prepared (*prepare)(const QHttpServerRequest &))
 {
-    if (!authorized(request))
-        return unauthorized();
-    const ApiReply reply = call(writeApi, request);
-    return QHttpServerResponse(reply.json, reply.status);
+    if (!authorized(request)) {
+        unauthorized().write(std::move(responder));
+        return;
+    }
+    WriteApi::Prepared prepared = prepare(request);
+    if (prepared.reply) {
+        QHttpServerResponse(prepared.reply->json, prepared.reply->status)
+            .write(std::move(responder));
+        return;
+    }
+    ingestQueue->submit(std::move(prepared.job), std::move(responder));
 }
 
 bool LocalServer::Private::authorized(const QHttpServerRequest &request) const
@@ -313,23 +321,25 @@ LocalServer::LocalServer(QObject *parent)
         });
     // Ingestion (API.md): batch events, OTLP/HTTP JSON, scores; [XR] unpriced counts.
     const auto post = QHttpServerRequest::Method::Post;
+    d->ingestQueue = new IngestQueue(d->ingestor, this);
     d->http->route(QStringLiteral("/api/public/ingestion"), post,
-                   [p](const QHttpServerRequest &request) {
-                       return p->write(request, &WriteApi::ingestion);
+                   [p](const QHttpServerRequest &request, QHttpServerResponder &&responder) {
+                       p->write(request, std::move(responder), &WriteApi::ingestion);
                    });
     d->http->route(QStringLiteral("/api/public/otel/v1/traces"), post,
-                   [p](const QHttpServerRequest &request) {
-                       return p->write(request, &WriteApi::otlpTraces);
+                   [p](const QHttpServerRequest &request, QHttpServerResponder &&responder) {
+                       p->write(request, std::move(responder), &WriteApi::otlpTraces);
                    });
     d->http->route(QStringLiteral("/api/public/scores"), post,
-                   [p](const QHttpServerRequest &request) {
-                       return p->write(request, &WriteApi::scores);
+                   [p](const QHttpServerRequest &request, QHttpServerResponder &&responder) {
+                       p->write(request, std::move(responder), &WriteApi::scores);
                    });
     d->http->route(QStringLiteral("/api/public/ingestion/stats"), get,
                    [p](const QHttpServerRequest &request) {
-                       return p->write(request, [](WriteApi &api, const QHttpServerRequest &) {
-                           return api.stats();
-                       });
+                       if (!p->authorized(request))
+                           return p->unauthorized();
+                       const ApiReply reply = p->writeApi.stats();
+                       return QHttpServerResponse(reply.json, reply.status);
                    });
     d->http->setMissingHandler(
         [p](const QHttpServerRequest &request, QHttpServerResponder &&responder) {
@@ -348,6 +358,8 @@ LocalServer::~LocalServer()
     // The route handlers point into d: stop serving before d goes away.
     delete d->http;
     d->http = nullptr;
+    delete d->ingestQueue;
+    d->ingestQueue = nullptr;
 }
 
 bool LocalServer::open(const QString &dbPath, QString *error)

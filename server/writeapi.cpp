@@ -143,37 +143,39 @@ std::optional<QJsonObject> WriteApi::jsonBody(const QHttpServerRequest &request,
     return doc.object();
 }
 
-ApiReply WriteApi::ingestion(const QHttpServerRequest &request)
+WriteApi::Prepared WriteApi::ingestion(const QHttpServerRequest &request)
 {
     ApiReply failure;
     const auto body = jsonBody(request, false, &failure);
     if (!body)
-        return failure;
+        return {failure, {}};
     const QJsonValue batch = body->value(QLatin1String("batch"));
     if (!batch.isArray())
-        return ApiReply::invalid(QStringLiteral("The body must be {\"batch\": [events…]}"));
-    QString error;
-    const auto result = m_ingestor.ingestEvents(batch.toArray(), &error);
-    if (!result)
-        return ApiReply::internal(QStringLiteral("ingestion"), error);
-    return {StatusCode::MultiStatus, QJsonObject{{QLatin1String("successes"), result->successes},
-                                                 {QLatin1String("errors"), result->errors}}};
+        return {ApiReply::invalid(QStringLiteral("The body must be {\"batch\": [events…]}")), {}};
+    return {std::nullopt,
+            [events = batch.toArray()](Ingestor &ingestor, QList<qint64> *changed,
+                                       QString *error) -> std::optional<ApiReply> {
+                const auto result = ingestor.ingestEventsIn(events, changed, error);
+                if (!result)
+                    return std::nullopt;
+                return ApiReply{StatusCode::MultiStatus,
+                                QJsonObject{{QLatin1String("successes"), result->successes},
+                                            {QLatin1String("errors"), result->errors}}};
+            }};
 }
 
-ApiReply WriteApi::otlpTraces(const QHttpServerRequest &request)
+WriteApi::Prepared WriteApi::otlpTraces(const QHttpServerRequest &request)
 {
     ApiReply failure;
     const auto body = jsonBody(request, true, &failure);
     if (!body)
-        return failure;
-    IngestBatch batch;
+        return {failure, {}};
+    auto batch = std::make_shared<IngestBatch>();
     int rejected = 0;
     QString rejectMessage;
     QString error;
-    if (!OtlpDecoder::decode(*body, &batch, &rejected, &rejectMessage, &error))
-        return ApiReply::invalid(error);
-    if (!batch.isEmpty() && !m_ingestor.write(batch, &error))
-        return ApiReply::internal(QStringLiteral("OTLP ingestion"), error);
+    if (!OtlpDecoder::decode(*body, batch.get(), &rejected, &rejectMessage, &error))
+        return {ApiReply::invalid(error), {}};
     QJsonObject reply;
     if (rejected > 0) {
         qCWarning(lcServer).noquote()
@@ -182,25 +184,35 @@ ApiReply WriteApi::otlpTraces(const QHttpServerRequest &request)
                      QJsonObject{{QLatin1String("rejectedSpans"), rejected},
                                  {QLatin1String("errorMessage"), rejectMessage}});
     }
-    return ApiReply::ok(reply);
+    return {std::nullopt,
+            [batch, reply](Ingestor &ingestor, QList<qint64> *changed,
+                           QString *why) -> std::optional<ApiReply> {
+                if (!batch->isEmpty() && !ingestor.writeIn(*batch, changed, why))
+                    return std::nullopt;
+                return ApiReply::ok(reply);
+            }};
 }
 
-ApiReply WriteApi::scores(const QHttpServerRequest &request)
+WriteApi::Prepared WriteApi::scores(const QHttpServerRequest &request)
 {
     ApiReply failure;
     const auto body = jsonBody(request, false, &failure);
     if (!body)
-        return failure;
+        return {failure, {}};
     ScoreRecord score;
     QString error;
     if (!Ingestor::readScore(*body, QDateTime::currentMSecsSinceEpoch(), &score, &error))
-        return ApiReply::invalid(error);
-    IngestBatch batch;
+        return {ApiReply::invalid(error), {}};
+    auto batch = std::make_shared<IngestBatch>();
     const QString id = score.id;
-    batch.add(std::move(score));
-    if (!m_ingestor.write(batch, &error))
-        return ApiReply::internal(QStringLiteral("score"), error);
-    return ApiReply::ok(QJsonObject{{QLatin1String("id"), id}});
+    batch->add(std::move(score));
+    return {std::nullopt,
+            [batch, id](Ingestor &ingestor, QList<qint64> *changed,
+                        QString *why) -> std::optional<ApiReply> {
+                if (!ingestor.writeIn(*batch, changed, why))
+                    return std::nullopt;
+                return ApiReply::ok(QJsonObject{{QLatin1String("id"), id}});
+            }};
 }
 
 ApiReply WriteApi::stats() const

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include "server/ingestqueue.h"
 #include "server/readapi.h"
 
 #include <QByteArray>
@@ -28,9 +29,16 @@ public:
     /// Largest body after decompression.
     static constexpr qsizetype MaxInflatedBytes = 20 * 1024 * 1024;
 
-    [[nodiscard]] ApiReply ingestion(const QHttpServerRequest &request);
-    [[nodiscard]] ApiReply otlpTraces(const QHttpServerRequest &request);
-    [[nodiscard]] ApiReply scores(const QHttpServerRequest &request);
+    /// A request checked and decoded: either its answer now (it was refused) or the job that
+    /// writes it (run by the IngestQueue inside a group transaction).
+    struct Prepared
+    {
+        std::optional<ApiReply> reply;
+        WriteJob job;
+    };
+    [[nodiscard]] static Prepared ingestion(const QHttpServerRequest &request);
+    [[nodiscard]] static Prepared otlpTraces(const QHttpServerRequest &request);
+    [[nodiscard]] static Prepared scores(const QHttpServerRequest &request);
     [[nodiscard]] ApiReply stats() const;
 
     /// gzip or zlib data → the inflated bytes; nullopt with *error (and *tooLarge when it
