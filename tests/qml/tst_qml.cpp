@@ -6,10 +6,11 @@
 #include "views/appcontext.h"
 
 #include <QApplication>
+#include <QFile>
 #include <QQmlEngine>
 #include <QQmlEngineExtensionPlugin>
 #include <QSettings>
-#include <QStandardPaths>
+#include <QTemporaryDir>
 #include <QtQuickTest>
 
 Q_IMPORT_QML_PLUGIN(XeroML_DashboardPlugin)
@@ -44,6 +45,11 @@ public Q_SLOTS:
         c.secretKey = m_server.credentials().secretKey;
         AppContext::setInstance(&m_context);
         m_context.setReady(c);
+        // The test server stands in for the embedded local server (Settings shows its keys)
+        // and for any connection a test switches to.
+        m_context.setLocalConnection(c);
+        QObject::connect(&m_context, &AppContext::switchRequested, &m_context,
+                         [this, c](const QString &name) { m_context.setReady(c, name); });
         qmlRegisterSingletonInstance("XeroML.Test", 1, 0, "TestFiles", &m_files);
     }
 
@@ -59,9 +65,15 @@ int main(int argc, char **argv)
 {
     // The pages hold Qt Charts, which draw through QGraphicsScene and need a QApplication;
     // quick_test_main only makes a QGuiApplication when none exists.
+    // Column widths, sort order and saved connections are remembered in QSettings, secret
+    // keys in files beside it: keep them out of ~/.config, and the user's keychain out of
+    // reach (no session bus: saving takes the "no keychain" path, to a file under the test's
+    // own config dir).
+    QTemporaryDir home;
+    for (const char *var : {"XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_CACHE_HOME"})
+        qputenv(var, QFile::encodeName(home.path() + QLatin1Char('/') + QLatin1String(var)));
+    qputenv("DBUS_SESSION_BUS_ADDRESS", "unix:path=/nonexistent/xeroml-test-bus");
     QApplication app(argc, argv);
-    // Column widths and sort order are remembered in QSettings: keep them out of ~/.config.
-    QStandardPaths::setTestModeEnabled(true);
     QSettings().clear();
     Setup setup;
     return quick_test_main_with_setup(argc, argv, "qml", QUICK_TEST_SOURCE_DIR, &setup);
