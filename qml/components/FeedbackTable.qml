@@ -52,6 +52,7 @@ ColumnLayout {
 
     DataTable {
         id: scoresTable
+        objectName: "scoresTable"
         Layout.fillWidth: true
         Layout.fillHeight: true
         model: root.controller.scores

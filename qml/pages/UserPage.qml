@@ -123,6 +123,7 @@ Page {
                 }
                 DataTable {
                     id: tracesTable
+                    objectName: "tracesTable"
                     Layout.fillWidth: true
                     Layout.fillHeight: true
                     model: controller.traces
