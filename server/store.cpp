@@ -240,6 +240,7 @@ Store::Store()
 
 Store::~Store()
 {
+    m_traceRow.reset();
     if (m_db.isValid()) {
         m_db.close();
         m_db = QSqlDatabase();
@@ -484,17 +485,28 @@ void Store::traceChanged(qint64 rowid)
 {
     if (!m_columns.isLoaded())
         return; // loaded whole on next use
-    QSqlQuery query(m_db);
-    query.prepare(QStringLiteral(
-        "SELECT user_id, ts, environment, session_id, observation_count, input_tokens,"
-        " output_tokens, total_tokens, total_cost_nanos, score_sum, score_count FROM traces"
-        " WHERE rowid = ?"));
-    query.addBindValue(rowid);
+    // Prepared once: ingestion calls this for every trace it writes.
+    if (!m_traceRow) {
+        m_traceRow.emplace(m_db);
+        m_traceRow->setForwardOnly(true);
+        if (!m_traceRow->prepare(QStringLiteral(
+                "SELECT user_id, ts, environment, session_id, observation_count, input_tokens,"
+                " output_tokens, total_tokens, total_cost_nanos, score_sum, score_count FROM traces"
+                " WHERE rowid = ?"))) {
+            m_traceRow.reset();
+            invalidateColumns();
+            return;
+        }
+    }
+    QSqlQuery &query = *m_traceRow;
+    query.bindValue(0, rowid);
     if (!query.exec()) {
+        query.finish();
         invalidateColumns();
         return;
     }
     if (!query.next()) {
+        query.finish();
         m_columns.remove(rowid);
         return;
     }
@@ -510,6 +522,7 @@ void Store::traceChanged(qint64 rowid)
     row.costNanos = query.value(8).toLongLong();
     row.scoreSum = query.value(9).toDouble();
     row.scoreCount = query.value(10).toLongLong();
+    query.finish();
     m_columns.upsert(rowid, row);
 }
 

@@ -5,6 +5,7 @@
 #include "server/usersrequest.h"
 
 #include <QSqlDatabase>
+#include <QSqlQuery>
 #include <QString>
 
 #include <optional>
@@ -80,6 +81,7 @@ private:
     QString m_connectionName;
     QSqlDatabase m_db;
     mutable TraceColumns m_columns;
+    std::optional<QSqlQuery> m_traceRow; ///< traceChanged()'s statement, prepared once
 };
 
 } // namespace xeroml::server
