@@ -9,6 +9,7 @@
 import { LangfuseClient } from "@langfuse/client";
 import { LangfuseSpanProcessor } from "@langfuse/otel";
 import { propagateAttributes, startActiveObservation, startObservation } from "@langfuse/tracing";
+import { DiagConsoleLogger, DiagLogLevel, diag } from "@opentelemetry/api";
 import { NodeTracerProvider } from "@opentelemetry/sdk-trace-node";
 
 const exportMode = process.argv[2] ?? "batched";
@@ -19,8 +20,17 @@ for (const name of ["LANGFUSE_BASE_URL", "LANGFUSE_PUBLIC_KEY", "LANGFUSE_SECRET
         throw new Error(`set ${name}`);
 }
 
-// Export failures must fail the test, not vanish into a log line.
+// Export failures must fail the test, not vanish into a log line: the OpenTelemetry SDK
+// reports dropped exports only through its diagnostic logger.
 const exportErrors = [];
+diag.setLogger({
+    ...new DiagConsoleLogger(),
+    error: (...args) => {
+        exportErrors.push(args.map((a) => a?.message ?? String(a)).join(" "));
+        console.error("otel error:", ...args);
+    },
+    warn: (...args) => console.error("otel warning:", ...args),
+}, DiagLogLevel.WARN);
 const processor = new LangfuseSpanProcessor({ exportMode, flushAt: 7, flushInterval: 1 });
 const provider = new NodeTracerProvider({ spanProcessors: [processor] });
 provider.register();
@@ -87,6 +97,11 @@ for (const user of plan) {
         });
         trace.totalCost = money(trace.totalCost);
         sent.traces.push(trace);
+        // "immediate" is for serverless functions, which flush at the end of each request
+        // (Langfuse's advice); without that, spans made faster than the exporter's 30
+        // concurrent requests drain are dropped by the SDK ("Concurrent export limit reached").
+        if (exportMode === "immediate")
+            await processor.forceFlush();
     }
 }
 
