@@ -157,6 +157,7 @@ void ExportJob::start()
     if (m_running)
         return;
     m_running = true;
+    m_cancelled = false;
     m_errorString.clear();
     m_written = 0;
     m_total = -1;
@@ -176,6 +177,7 @@ void ExportJob::cancel()
     if (!m_running)
         return;
     qCInfo(lcExport) << "cancelled after" << m_written << "rows";
+    m_cancelled = true;
     finish(false, tr("Export cancelled; no file was written."));
 }
 
@@ -306,12 +308,13 @@ template<typename T> void ExportJob::pageArrived(int page, const ApiResult<Page<
     p.inFlight.remove(page);
     if (!result.ok()) {
         qCWarning(lcExport) << "page" << page << "failed:" << result.error().message;
+        QString reason = result.error().message;
+        if (!reason.endsWith(QLatin1Char('.')))
+            reason += QLatin1Char('.');
+        if (m_total < 0)
+            return finish(false, tr("Export failed: %1 No file was written.").arg(reason));
         return finish(false, tr("Export failed after %1 of %2 rows: %3 No file was written.")
-                                 .arg(Format::count(m_written),
-                                      m_total >= 0 ? Format::count(m_total) : tr("?"),
-                                      result.error().message.endsWith(QLatin1Char('.'))
-                                          ? result.error().message
-                                          : result.error().message + QLatin1Char('.')));
+                                 .arg(Format::count(m_written), Format::count(m_total), reason));
     }
     const Page<T> &received = result.value();
     if (p.lastPage < 0) {
@@ -397,7 +400,7 @@ void ExportJob::finish(bool ok, const QString &message)
             Q_EMIT progressChanged();
         }
         qCInfo(lcExport) << "exported" << m_written << "rows in" << m_clock.elapsed() << "ms";
-    } else {
+    } else if (!m_cancelled) {
         qCWarning(lcExport) << "export failed:" << text;
     }
     m_writer.reset();

@@ -115,6 +115,7 @@ private:
     qint64 m_written = 0;
     qint64 m_total = -1;
     bool m_running = false;
+    bool m_cancelled = false;
     quint64 m_generation = 0; // bumps per start()/cancel(): queued work of an old run is dropped
     QString m_errorString;
 };

@@ -12,8 +12,12 @@
 #include <xlsxwriter.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <cmath>
 #include <cstdio>
+#include <cstring>
+
+#include <sys/stat.h>
 
 namespace {
 
@@ -65,6 +69,26 @@ QString cellText(const QVariant &v, bool *isText)
 QString errorText(const QString &path, const QString &reason)
 {
     return QStringLiteral("Cannot write %1: %2").arg(QDir::toNativeSeparators(path), reason);
+}
+
+QFile::Permissions defaultPermissions()
+{
+    const mode_t mask = ::umask(0);
+    ::umask(mask);
+    QFile::Permissions p;
+    const std::pair<mode_t, QFile::Permission> bits[] = {
+        {S_IRUSR, QFile::ReadOwner},  {S_IWUSR, QFile::WriteOwner}, {S_IRGRP, QFile::ReadGroup},
+        {S_IWGRP, QFile::WriteGroup}, {S_IROTH, QFile::ReadOther},  {S_IWOTH, QFile::WriteOther},
+    };
+    for (const auto &[bit, permission] : bits) {
+        if ((0666 & ~mask) & bit)
+            p |= permission;
+    }
+    if (p & QFile::ReadOwner)
+        p |= QFile::ReadUser;
+    if (p & QFile::WriteOwner)
+        p |= QFile::WriteUser;
+    return p;
 }
 
 // CSV, TSV, JSON and JSONL: text through QSaveFile (a temporary beside the target, renamed
@@ -382,6 +406,9 @@ public:
             return false;
         }
         m_temp->close();
+        // A temporary file is private (0600); the export gets what a new file gets (as with
+        // QSaveFile), or the permissions of the file it replaces.
+        m_temp->setPermissions(target.exists() ? QFile::permissions(path) : defaultPermissions());
         m_tempPath = QFile::encodeName(m_temp->fileName());
         lxw_workbook_options options{};
         options.constant_memory = LXW_TRUE;
