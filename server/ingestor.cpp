@@ -507,7 +507,6 @@ struct Ingestor::Statements
 {
     Statement eventSeen;
     Statement eventInsert;
-    Statement traceSelect;
     Statement traceInsert;
     Statement traceUpdate;
     Statement observationSelect;
@@ -546,8 +545,6 @@ bool Ingestor::prepare(QString *error)
         s->eventInsert.prepare(
             db, QStringLiteral("INSERT OR IGNORE INTO ingested_events (id, ts) VALUES (?1, ?2)"),
             error) &&
-        s->traceSelect.prepare(db, QStringLiteral("SELECT rowid, ts FROM traces WHERE id = ?1"),
-                               error) &&
         // A new trace arrives with its aggregates already computed from its rows: one insert,
         // one run of the rollup trigger.
         s->traceInsert.prepare(
@@ -558,12 +555,13 @@ bool Ingestor::prepare(QString *error)
                            " total_cost_nanos, latency_ms, score_sum, score_count) SELECT ?1, ?2,"
                            " ?3, ?4, ?5, ?6, COALESCE(?7, 'default'), ?8, ?9, COALESCE(?10, '[]'),"
                            " ?11, ?12, ?13, a.n, a.i, a.o, a.t, a.c, a.l, s.sum, s.n FROM ") +
-                kTraceAggregates,
+                kTraceAggregates + QStringLiteral(" WHERE true ON CONFLICT (id) DO NOTHING"),
             error) &&
         // Stated fields and the recomputed aggregates in one update (one trigger run).
         s->traceUpdate.prepare(
             db,
-            QStringLiteral("UPDATE traces SET ts = ?2, name = COALESCE(?3, name),"
+            QStringLiteral("UPDATE traces SET ts = CASE WHEN ?2 IS NULL THEN ts WHEN ?14 THEN"
+                           " MIN(ts, ?2) ELSE ?2 END, name = COALESCE(?3, name),"
                            " user_id = COALESCE(?4, user_id),"
                            " user_id_lower = COALESCE(?5, user_id_lower),"
                            " session_id = COALESCE(?6, session_id),"
@@ -576,7 +574,7 @@ bool Ingestor::prepare(QString *error)
                            " (observation_count, input_tokens, output_tokens, total_tokens,"
                            " total_cost_nanos, latency_ms, score_sum, score_count) = (SELECT a.n,"
                            " a.i, a.o, a.t, a.c, a.l, s.sum, s.n FROM ") +
-                kTraceAggregates + QStringLiteral(") WHERE id = ?1"),
+                kTraceAggregates + QStringLiteral(") WHERE id = ?1 RETURNING rowid"),
             error) &&
         s->observationSelect.prepare(
             db,
@@ -592,7 +590,8 @@ bool Ingestor::prepare(QString *error)
                            " output_tokens, total_tokens, input_cost_nanos, output_cost_nanos,"
                            " total_cost_nanos, cost_source) VALUES (?1, ?2, ?3, COALESCE(?4,"
                            " 'SPAN'), ?5, ?6, ?7, ?8, ?9, COALESCE(?10, 'DEFAULT'), ?11, ?12, ?13,"
-                           " ?14, COALESCE(?15, 'default'), ?16, ?17, ?18, ?19, ?20, ?21, ?22)"),
+                           " ?14, COALESCE(?15, 'default'), ?16, ?17, ?18, ?19, ?20, ?21, ?22)"
+                           " ON CONFLICT (id) DO NOTHING"),
             error) &&
         s->observationUpdate.prepare(
             db,
@@ -713,94 +712,133 @@ bool Ingestor::writeInTransaction(const IngestBatch &batch, const QStringList &e
 
     QHash<QString, int> unpriced;
     for (const ObservationPatch &o : batch.observations) {
-        Statement &select = s.observationSelect;
-        select.bind(1, o.id);
-        bool exists = false;
-        if (!select.step(error, &exists))
-            return false;
-        QString oldTrace;
-        std::optional<QString> model = o.model;
-        std::optional<qint64> start = o.startMs;
-        qint64 tokens[3] = {0, 0, 0};
-        CostNanos cost;
-        int costSource = NoUsage;
-        if (exists) {
-            oldTrace = select.text(0);
-            if (!model && !select.isNull(1))
-                model = select.text(1);
-            if (!start)
-                start = select.int64(2);
-            for (int k = 0; k < 3; ++k)
-                tokens[k] = select.int64(3 + k);
-            cost.input = select.int64(6);
-            cost.output = select.int64(7);
-            cost.total = select.int64(8);
-            costSource = static_cast<int>(select.int64(9));
-        }
-        select.done();
-        const qint64 startMs = start.value_or(o.fallbackMs);
-
-        UsageDetails usage;
-        if (o.usage) {
-            usage = *o.usage;
-            tokens[0] = tokens[1] = 0;
-            for (auto it = usage.cbegin(); it != usage.cend(); ++it) {
-                if (isInput(it.key()))
-                    tokens[0] += it.value();
-                else if (isOutput(it.key()))
-                    tokens[1] += it.value();
+        // The row as stored before this patch, when there is one.
+        struct Stored
+        {
+            QString traceId;
+            std::optional<QString> model;
+            qint64 startMs = 0;
+            qint64 tokens[3] = {0, 0, 0};
+            CostNanos cost;
+            int costSource = NoUsage;
+        };
+        // What the merged row holds for model, time, tokens and cost.
+        struct Resolved
+        {
+            std::optional<QString> model;
+            qint64 startMs = 0;
+            qint64 tokens[3] = {0, 0, 0};
+            CostNanos cost;
+            int costSource = NoUsage;
+        };
+        const auto resolve = [&](const Stored *stored) {
+            Resolved r;
+            r.model = o.model;
+            if (stored) {
+                if (!r.model)
+                    r.model = stored->model;
+                std::copy(std::begin(stored->tokens), std::end(stored->tokens), r.tokens);
+                r.cost = stored->cost;
+                r.costSource = stored->costSource;
             }
-            tokens[2] = usage.value(QStringLiteral("total"));
-        } else {
-            usage.insert(QStringLiteral("input"), tokens[0]);
-            usage.insert(QStringLiteral("output"), tokens[1]);
-            usage.insert(QStringLiteral("total"), tokens[2]);
-        }
-        if (o.cost) {
-            cost = *o.cost;
-            costSource = Sent;
-        } else if (costSource != Sent && (!exists || o.usage || o.model || o.startMs)) {
-            // Priced again whenever what the price depends on may have changed.
-            cost = CostNanos();
-            if (tokens[0] == 0 && tokens[1] == 0 && tokens[2] == 0) {
-                costSource = NoUsage;
-            } else if (const auto priced =
-                           model ? m_prices.cost(*model, startMs, usage) : std::nullopt) {
-                cost = *priced;
-                costSource = Priced;
+            r.startMs = o.startMs ? *o.startMs : stored ? stored->startMs : o.fallbackMs;
+            UsageDetails usage;
+            if (o.usage) {
+                usage = *o.usage;
+                r.tokens[0] = r.tokens[1] = 0;
+                for (auto it = usage.cbegin(); it != usage.cend(); ++it) {
+                    if (isInput(it.key()))
+                        r.tokens[0] += it.value();
+                    else if (isOutput(it.key()))
+                        r.tokens[1] += it.value();
+                }
+                r.tokens[2] = usage.value(QStringLiteral("total"));
             } else {
-                costSource = Unpriced;
-                unpriced[model.value_or(QStringLiteral("(no model)"))] += 1;
+                usage.insert(QStringLiteral("input"), r.tokens[0]);
+                usage.insert(QStringLiteral("output"), r.tokens[1]);
+                usage.insert(QStringLiteral("total"), r.tokens[2]);
             }
-        }
+            if (o.cost) {
+                r.cost = *o.cost;
+                r.costSource = Sent;
+            } else if (r.costSource != Sent && (!stored || o.usage || o.model || o.startMs)) {
+                // Priced again whenever what the price depends on may have changed.
+                r.cost = CostNanos();
+                if (r.tokens[0] == 0 && r.tokens[1] == 0 && r.tokens[2] == 0) {
+                    r.costSource = NoUsage;
+                } else if (const auto priced =
+                               r.model ? m_prices.cost(*r.model, r.startMs, usage) : std::nullopt) {
+                    r.cost = *priced;
+                    r.costSource = Priced;
+                } else {
+                    r.costSource = Unpriced;
+                }
+            }
+            return r;
+        };
+        const auto bindRow = [&o](Statement &write, const Resolved &r) {
+            write.bind(1, o.id);
+            write.bind(2, o.traceId);
+            write.bind(3, o.parentId);
+            write.bind(4, o.type);
+            write.bind(5, o.name);
+            write.bind(6, r.startMs);
+            write.bind(7, o.endMs);
+            write.bind(8, o.completionStartMs);
+            write.bind(9, r.model);
+            write.bind(10, o.level);
+            write.bind(11, o.statusMessage);
+            write.bind(12, o.input);
+            write.bind(13, o.output);
+            write.bind(14, o.metadata);
+            write.bind(15, o.environment);
+            write.bind(16, r.tokens[0]);
+            write.bind(17, r.tokens[1]);
+            write.bind(18, r.tokens[2]);
+            write.bind(19, r.cost.input);
+            write.bind(20, r.cost.output);
+            write.bind(21, r.cost.total);
+            write.bind(22, static_cast<qint64>(r.costSource));
+        };
 
-        Statement &write = exists ? s.observationUpdate : s.observationInsert;
-        write.bind(1, o.id);
-        write.bind(2, o.traceId);
-        write.bind(3, o.parentId);
-        write.bind(4, o.type);
-        write.bind(5, o.name);
-        write.bind(6, startMs);
-        write.bind(7, o.endMs);
-        write.bind(8, o.completionStartMs);
-        write.bind(9, model);
-        write.bind(10, o.level);
-        write.bind(11, o.statusMessage);
-        write.bind(12, o.input);
-        write.bind(13, o.output);
-        write.bind(14, o.metadata);
-        write.bind(15, o.environment);
-        write.bind(16, tokens[0]);
-        write.bind(17, tokens[1]);
-        write.bind(18, tokens[2]);
-        write.bind(19, cost.input);
-        write.bind(20, cost.output);
-        write.bind(21, cost.total);
-        write.bind(22, static_cast<qint64>(costSource));
-        if (!write.step(error))
+        // Tried as a new row first (most are); the insert does nothing when the id exists.
+        Resolved resolved = resolve(nullptr);
+        bindRow(s.observationInsert, resolved);
+        if (!s.observationInsert.step(error))
             return false;
-        if (exists)
-            touch(oldTrace);
+        if (sqlite3_changes(m_db) == 0) {
+            Statement &select = s.observationSelect;
+            select.bind(1, o.id);
+            bool found = false;
+            if (!select.step(error, &found))
+                return false;
+            Stored stored;
+            if (found) {
+                stored.traceId = select.text(0);
+                if (!select.isNull(1))
+                    stored.model = select.text(1);
+                stored.startMs = select.int64(2);
+                for (int k = 0; k < 3; ++k)
+                    stored.tokens[k] = select.int64(3 + k);
+                stored.cost.input = select.int64(6);
+                stored.cost.output = select.int64(7);
+                stored.cost.total = select.int64(8);
+                stored.costSource = static_cast<int>(select.int64(9));
+            }
+            select.done();
+            if (!found) {
+                *error = QStringLiteral("observation %1 neither inserted nor found").arg(o.id);
+                return false;
+            }
+            resolved = resolve(&stored);
+            bindRow(s.observationUpdate, resolved);
+            if (!s.observationUpdate.step(error))
+                return false;
+            touch(stored.traceId);
+        }
+        if (resolved.costSource == Unpriced && !o.cost)
+            unpriced[resolved.model.value_or(QStringLiteral("(no model)"))] += 1;
+        const qint64 startMs = resolved.startMs;
         touch(o.traceId);
         if (!patchOf.contains(o.traceId)) {
             auto it = implicit.find(o.traceId);
@@ -850,7 +888,8 @@ bool Ingestor::writeInTransaction(const IngestBatch &batch, const QStringList &e
             touch(*score.traceId);
     }
 
-    // Each touched trace: stated fields merged and aggregates recomputed, in one statement.
+    // Each touched trace: inserted with its aggregates when new (the common case, tried first),
+    // else stated fields merged and aggregates recomputed, in one statement either way.
     const TracePatch none;
     for (const QString &traceId : std::as_const(touched)) {
         const auto patchIt = patchOf.constFind(traceId);
@@ -858,32 +897,28 @@ bool Ingestor::writeInTransaction(const IngestBatch &batch, const QStringList &e
         const TracePatch *patch = patchIt != patchOf.cend()       ? &batch.traces[*patchIt]
                                   : implicitIt != implicit.cend() ? &*implicitIt
                                                                   : nullptr;
-        s.traceSelect.bind(1, traceId);
-        bool exists = false;
-        if (!s.traceSelect.step(error, &exists))
-            return false;
-        const qint64 rowid = exists ? s.traceSelect.int64(0) : 0;
-        const qint64 storedTs = exists ? s.traceSelect.int64(1) : 0;
-        s.traceSelect.done();
-        if (!exists && !patch)
-            continue; // a score for a trace not (yet) ingested: its row brings the score along
-        if (exists) {
-            // An implicit patch only creates; on an existing row it only refreshes aggregates.
-            const TracePatch &t = patch && !patch->createOnly ? *patch : none;
-            qint64 ts = storedTs;
-            if (t.ts)
-                ts = t.earliestTs ? std::min(storedTs, *t.ts) : *t.ts;
-            bindTrace(s.traceUpdate, t, ts);
-            s.traceUpdate.bind(1, traceId);
-            if (!s.traceUpdate.step(error))
-                return false;
-            changedRows->append(rowid);
-        } else {
+        if (patch) {
             bindTrace(s.traceInsert, *patch, patch->ts.value_or(now));
             if (!s.traceInsert.step(error))
                 return false;
-            changedRows->append(sqlite3_last_insert_rowid(m_db));
+            if (sqlite3_changes(m_db) == 1) {
+                changedRows->append(sqlite3_last_insert_rowid(m_db));
+                continue;
+            }
         }
+        // An implicit patch only creates; on an existing row it only refreshes aggregates.
+        const TracePatch &t = patch && !patch->createOnly ? *patch : none;
+        bindTrace(s.traceUpdate, t, 0);
+        s.traceUpdate.bind(1, traceId);
+        s.traceUpdate.bind(2, t.ts);
+        s.traceUpdate.bind(14, static_cast<qint64>(t.earliestTs ? 1 : 0));
+        bool updated = false;
+        if (!s.traceUpdate.step(error, &updated))
+            return false;
+        // No row: a score for a trace not (yet) ingested; its row brings the score along.
+        if (updated)
+            changedRows->append(s.traceUpdate.int64(0));
+        s.traceUpdate.done();
     }
     return true;
 }
