@@ -183,6 +183,7 @@ void ExportJob::cancel()
 
 void ExportJob::run()
 {
+    const quint64 generation = m_generation;
     QString error;
     const std::optional<QList<ExportColumn>> columns =
         ExportColumns::select(table(), m_options.columns, &error);
@@ -215,6 +216,8 @@ void ExportJob::run()
             },
             m_source);
         setProgress(0, count);
+        if (generation != m_generation)
+            return;            // cancelled by a slot of progressChanged
         return requestPages(); // writes the selection in slices
     }
     m_paging->limit = table() == ExportTable::Users ? kUsersLimit : kListLimit;
@@ -241,6 +244,8 @@ void ExportJob::requestPages()
                 }
             },
             m_source);
+        if (generation != m_generation)
+            return; // cancelled by a slot of progressChanged: p is gone
         if (!ok)
             return finish(false, m_writer->errorString());
         const qsizetype count = m_total;
@@ -304,6 +309,9 @@ template<typename T> void ExportJob::pageArrived(int page, const ApiResult<Page<
 {
     if (!m_running || !m_paging)
         return;
+    // Slots of progressChanged may cancel (finish() drops the paging state): after every
+    // emission, check that this run still goes on before touching p again.
+    const quint64 generation = m_generation;
     Paging &p = *m_paging;
     p.inFlight.remove(page);
     if (!result.ok()) {
@@ -330,6 +338,8 @@ template<typename T> void ExportJob::pageArrived(int page, const ApiResult<Page<
         } else {
             setProgress(m_written, total);
         }
+        if (generation != m_generation)
+            return;
     }
     if (received.items.isEmpty() && page <= p.lastPage)
         p.lastPage = page - 1; // rows vanished meanwhile: the list ends here
@@ -337,7 +347,10 @@ template<typename T> void ExportJob::pageArrived(int page, const ApiResult<Page<
 
     while (p.arrived.contains(p.nextWrite)) {
         const Source items = p.arrived.take(p.nextWrite++);
-        if (!writeItems(std::get<QList<T>>(items)))
+        const bool written = writeItems(std::get<QList<T>>(items));
+        if (generation != m_generation)
+            return;
+        if (!written)
             return finish(false, m_writer->errorString());
     }
     if (p.nextWrite > p.lastPage)

@@ -133,6 +133,8 @@ private Q_SLOTS:
     void reportsProgress();
     void cancelLeavesNoFile_data();
     void cancelLeavesNoFile();
+    void cancelFromAProgressSlot_data();
+    void cancelFromAProgressSlot();
     void networkFailureLeavesNoFile_data();
     void networkFailureLeavesNoFile();
     void badRequestsFailClearly();
@@ -754,6 +756,50 @@ void TestExportJob::cancelLeavesNoFile()
     QCOMPARE(QDir(dir.path()).entryList(QDir::Files | QDir::Hidden), QStringList{u"users.out"_qs});
     if (!destroy)
         QCOMPARE(finished.size(), 1);
+}
+
+void TestExportJob::cancelFromAProgressSlot_data()
+{
+    QTest::addColumn<bool>("paged");
+    QTest::newRow("all matching users") << true;
+    QTest::newRow("selection") << false;
+}
+
+void TestExportJob::cancelFromAProgressSlot()
+{
+    // A Cancel button reacting to progress: cancel() runs inside progressChanged.
+    QFETCH(bool, paged);
+    QTemporaryDir dir;
+    ApiClient client;
+    client.setConnection(connection(m_server));
+    ExportJob job;
+    job.setClient(&client);
+    ExportOptions options;
+    options.path = dir.filePath(u"users.csv"_qs);
+    job.setOptions(options);
+    if (paged) {
+        job.setQuery(UsersQuery{});
+    } else {
+        QList<UserSummary> users(5000);
+        for (qsizetype i = 0; i < users.size(); ++i)
+            users[i].userId = QString::number(i);
+        job.setRows(users);
+    }
+    for (const qint64 after : {qint64(-1), qint64(1)}) {
+        // First as soon as the total is known, then once rows are written.
+        auto connection = connect(&job, &ExportJob::progressChanged, &job, [&job, after] {
+            if (job.totalRows() >= 0 && job.rowsWritten() >= std::max<qint64>(0, after))
+                job.cancel();
+        });
+        QSignalSpy finished(&job, &ExportJob::finished);
+        job.start();
+        QVERIFY(finished.wait(15000));
+        QTest::qWait(50); // nothing else may arrive
+        disconnect(connection);
+        QCOMPARE(finished.size(), 1);
+        QVERIFY(finished.constFirst().at(1).toString().contains(u"cancelled"_qs));
+        QVERIFY(QDir(dir.path()).entryList(QDir::Files | QDir::Hidden).isEmpty());
+    }
 }
 
 void TestExportJob::networkFailureLeavesNoFile_data()
