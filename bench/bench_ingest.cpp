@@ -10,11 +10,14 @@
 // Request bodies are built before the clock starts; --clients keep-alive connections each keep
 // one request in flight.
 // Usage: bench_ingest [--traces N] [--observations K] [--batch B] [--clients C] [--runs R]
+#include "server/ingestor.h"
+#include "server/otlpdecoder.h"
 #include "server/store.h"
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
 #include <QElapsedTimer>
+#include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -26,6 +29,8 @@
 #include <QTemporaryDir>
 
 #include <sqlite3.h>
+#include <time.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cstdio>
@@ -56,7 +61,8 @@ struct Shape
 
 QString traceHex(int run, int trace)
 {
-    return u"%1%2"_s.arg(run, 8, 16, QChar(u'0')).arg(trace, 24, 16, QChar(u'0'));
+    // Never all zeros: that is OTel's invalid trace id.
+    return u"%1%2"_s.arg(run + 1, 8, 16, QChar(u'0')).arg(trace, 24, 16, QChar(u'0'));
 }
 
 QString spanHex(int trace, int observation)
@@ -214,6 +220,19 @@ public:
         m_process.waitForFinished(10000);
     }
     [[nodiscard]] quint16 port() const { return m_port; }
+    /// CPU seconds the server process has used so far (user + system, all threads).
+    [[nodiscard]] double cpuSeconds() const
+    {
+        QFile stat(u"/proc/%1/stat"_s.arg(m_process.processId()));
+        if (!stat.open(QIODevice::ReadOnly))
+            return 0;
+        const QByteArray text = stat.readAll();
+        // Fields after the command name, which is in parentheses and may hold spaces.
+        const QList<QByteArray> fields = text.mid(text.lastIndexOf(')') + 2).split(' ');
+        if (fields.size() < 13)
+            return 0;
+        return (fields.at(11).toDouble() + fields.at(12).toDouble()) / double(sysconf(_SC_CLK_TCK));
+    }
 
 private:
     QProcess m_process;
@@ -301,6 +320,13 @@ double send(quint16 port, const QString &path, const QList<QByteArray> &bodies, 
     return double(timer.nsecsElapsed()) / 1e9;
 }
 
+double threadCpuSeconds()
+{
+    timespec now{};
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &now);
+    return double(now.tv_sec) + double(now.tv_nsec) / 1e9;
+}
+
 void check(int rc, sqlite3 *db, const char *what)
 {
     if (rc != SQLITE_OK && rc != SQLITE_DONE && rc != SQLITE_ROW)
@@ -308,7 +334,7 @@ void check(int rc, sqlite3 *db, const char *what)
 }
 
 // The same rows straight into a fresh store file: prepared statements, one transaction.
-double floorSeconds(const Shape &shape, const QString &path)
+double floorSeconds(const Shape &shape, const QString &path, double *cpuSeconds)
 {
     {
         xeroml::server::Store store; // the schema, indexes and rollup triggers
@@ -344,6 +370,7 @@ double floorSeconds(const Shape &shape, const QString &path)
     const QByteArray input = "[{\"role\":\"user\",\"content\":\"What does my plan cover?\"}]";
     QElapsedTimer timer;
     timer.start();
+    const double cpuStart = threadCpuSeconds();
     check(sqlite3_exec(db, "BEGIN", nullptr, nullptr, nullptr), db, "begin");
     for (int t = 0; t < shape.traces; ++t) {
         const QByteArray traceId = traceHex(0, t).toUtf8();
@@ -401,10 +428,29 @@ double floorSeconds(const Shape &shape, const QString &path)
     }
     check(sqlite3_exec(db, "COMMIT", nullptr, nullptr, nullptr), db, "commit");
     const double seconds = double(timer.nsecsElapsed()) / 1e9;
+    *cpuSeconds = threadCpuSeconds() - cpuStart;
     sqlite3_finalize(trace);
     sqlite3_finalize(observation);
     sqlite3_close(db);
     return seconds;
+}
+
+// The server's CPU work before SQL, alone: JSON parse and OTLP decode of every request body.
+double decodeSeconds(const QList<QByteArray> &bodies)
+{
+    QElapsedTimer timer;
+    timer.start();
+    for (const QByteArray &body : bodies) {
+        xeroml::server::IngestBatch batch;
+        int rejected = 0;
+        QString message;
+        QString error;
+        if (!xeroml::server::OtlpDecoder::decode(QJsonDocument::fromJson(body).object(), &batch,
+                                                 &rejected, &message, &error) ||
+            rejected != 0)
+            die(u"decode failed: "_s + error + message);
+    }
+    return double(timer.nsecsElapsed()) / 1e9;
 }
 
 double median(QList<double> values)
@@ -442,33 +488,54 @@ int main(int argc, char *argv[])
     QList<double> otlp;
     QList<double> batch;
     QList<double> floor;
+    QList<double> decode;
+    QList<double> otlpCpu;
+    QList<double> batchCpu;
+    QList<double> floorCpu;
     for (int run = 0; run < runs; ++run) {
         // A fresh server and file per run, so that every run inserts into the same state.
         const QList<QByteArray> otlpRequests = otlpBodies(shape, run);
         const QList<QByteArray> batchRequests = batchBodies(shape, run);
         {
             Server server(dir.filePath(u"otlp-%1.db"_s.arg(run)));
+            const double cpu = server.cpuSeconds();
             otlp.append(observations / send(server.port(), u"/api/public/otel/v1/traces"_s,
                                             otlpRequests, shape.clients, 200));
+            otlpCpu.append(observations / (server.cpuSeconds() - cpu));
         }
         {
             Server server(dir.filePath(u"batch-%1.db"_s.arg(run)));
+            const double cpu = server.cpuSeconds();
             batch.append(observations / send(server.port(), u"/api/public/ingestion"_s,
                                              batchRequests, shape.clients, 207));
+            batchCpu.append(observations / (server.cpuSeconds() - cpu));
         }
-        floor.append(observations / floorSeconds(shape, dir.filePath(u"floor-%1.db"_s.arg(run))));
-        std::printf("run %d: OTLP %.0f obs/s, batch %.0f obs/s, floor %.0f obs/s\n", run + 1,
-                    otlp.last(), batch.last(), floor.last());
+        double cpu = 0;
+        floor.append(observations /
+                     floorSeconds(shape, dir.filePath(u"floor-%1.db"_s.arg(run)), &cpu));
+        floorCpu.append(observations / cpu);
+        decode.append(observations / decodeSeconds(otlpRequests));
+        std::printf("run %d: OTLP %.0f obs/s (%.0f per CPU-s), batch %.0f (%.0f), floor %.0f"
+                    " (%.0f)\n",
+                    run + 1, otlp.last(), otlpCpu.last(), batch.last(), batchCpu.last(),
+                    floor.last(), floorCpu.last());
         std::fflush(stdout);
     }
     const double f = median(floor);
-    std::printf(
-        "\n%d traces × %d observations, %d traces per request, %d in flight, median of %d\n",
-        shape.traces, shape.observations, shape.batch, shape.clients, runs);
-    std::printf("%-34s %12s %10s\n", "path", "obs/s", "× floor");
-    std::printf("%-34s %12.0f %10.2f\n", "OTLP/HTTP JSON", median(otlp), median(otlp) / f);
-    std::printf("%-34s %12.0f %10.2f\n", "batch events (/ingestion)", median(batch),
-                median(batch) / f);
-    std::printf("%-34s %12.0f %10.2f\n", "floor: sqlite3 prepared, 1 txn", f, 1.0);
+    const double fc = median(floorCpu);
+    std::printf("\n%d traces × %d observations, %d traces per request, %d connections, median of %d"
+                " runs\n",
+                shape.traces, shape.observations, shape.batch, shape.clients, runs);
+    std::printf("%-34s %10s %8s %14s %8s\n", "path", "obs/s", "× floor", "obs/CPU-s", "× floor");
+    const auto line = [&](const char *name, double wall, double cpu) {
+        std::printf("%-34s %10.0f %8.2f %14.0f %8.2f\n", name, wall, wall / f, cpu, cpu / fc);
+    };
+    line("OTLP/HTTP JSON", median(otlp), median(otlpCpu));
+    line("batch events (/ingestion)", median(batch), median(batchCpu));
+    line("floor: sqlite3 prepared, 1 txn", f, fc);
+    std::printf("%-34s %10.0f %8.2f\n", "(OTLP JSON parse + decode only)", median(decode),
+                median(decode) / f);
+    std::printf("obs/CPU-s: observations per CPU-second of the server process (all threads) or of"
+                " the floor's thread; wall-clock obs/s depend on what else runs on the machine\n");
     return 0;
 }

@@ -20,11 +20,14 @@
 #include <QHttpServerResponse>
 #include <QJsonArray>
 #include <QJsonObject>
+#include <QPointer>
 #include <QTcpServer>
 #include <QTcpSocket>
+#include <QThreadPool>
 #include <QUrlQuery>
 
 #include <functional>
+#include <map>
 #include <optional>
 
 namespace xeroml::server {
@@ -99,9 +102,17 @@ struct LocalServer::Private
                                            const QString &userId) const;
     [[nodiscard]] QHttpServerResponse fallback(const QHttpServerRequest &request) const;
     IngestQueue *ingestQueue = nullptr;
-    /// Checks auth, then answers a refused write at once or queues its job for group commit.
+    /// Decodes write requests (JSON parse, OTLP mapping) while this thread writes the previous.
+    QThreadPool decoders;
+    /// Responders of requests being decoded, by ticket.
+    std::map<quint64, std::pair<std::unique_ptr<QHttpServerResponder>, QPointer<QTcpSocket>>>
+        decoding;
+    quint64 nextTicket = 0;
+    /// Checks auth, then decodes on a worker; refused requests are answered at once, the others
+    /// queued for group commit.
     void write(const QHttpServerRequest &request, QHttpServerResponder &&responder,
-               WriteApi::Prepared (*prepare)(const QHttpServerRequest &));
+               WriteApi::Prepared (*prepare)(const WriteApi::Request &));
+    void decoded(quint64 ticket, WriteApi::Prepared prepared);
     /// Runs one ReadApi / metrics call behind the auth check.
     [[nodiscard]] QHttpServerResponse
     read(const QHttpServerRequest &request,
@@ -121,19 +132,47 @@ LocalServer::Private::read(const QHttpServerRequest &request,
 
 void LocalServer::Private::write(const QHttpServerRequest &request,
                                  QHttpServerResponder &&responder,
-                                 WriteApi::Prepared (*prepare)(const QHttpServerRequest &))
+                                 WriteApi::Prepared (*prepare)(const WriteApi::Request &))
 {
     if (!authorized(request)) {
         unauthorized().write(std::move(responder));
         return;
     }
-    WriteApi::Prepared prepared = prepare(request);
+    const quint64 ticket = ++nextTicket;
+    QPointer<QTcpSocket> socket = responder.socket();
+    decoding.emplace(
+        ticket,
+        std::make_pair(std::make_unique<QHttpServerResponder>(std::move(responder)), socket));
+    Private *p = this;
+    IngestQueue *queue = ingestQueue;
+    decoders.start([p, queue, ticket, prepare, input = WriteApi::Request::from(request)] {
+        WriteApi::Prepared prepared = prepare(input);
+        // Back on the server's thread; dropped if the server is gone (it waits for us first).
+        QMetaObject::invokeMethod(
+            queue,
+            [p, ticket, prepared = std::move(prepared)]() mutable {
+                p->decoded(ticket, std::move(prepared));
+            },
+            Qt::QueuedConnection);
+    });
+}
+
+void LocalServer::Private::decoded(quint64 ticket, WriteApi::Prepared prepared)
+{
+    const auto it = decoding.find(ticket);
+    if (it == decoding.end())
+        return;
+    std::unique_ptr<QHttpServerResponder> responder = std::move(it->second.first);
+    const bool connected = !it->second.second.isNull();
+    decoding.erase(it);
+    if (!connected)
+        return; // the client hung up meanwhile
     if (prepared.reply) {
         QHttpServerResponse(prepared.reply->json, prepared.reply->status)
-            .write(std::move(responder));
+            .write(std::move(*responder));
         return;
     }
-    ingestQueue->submit(std::move(prepared.job), std::move(responder));
+    ingestQueue->submit(std::move(prepared.job), std::move(*responder));
 }
 
 bool LocalServer::Private::authorized(const QHttpServerRequest &request) const
@@ -358,6 +397,8 @@ LocalServer::~LocalServer()
     // The route handlers point into d: stop serving before d goes away.
     delete d->http;
     d->http = nullptr;
+    // Decoders post back to the queue: let them finish before it goes.
+    d->decoders.waitForDone();
     delete d->ingestQueue;
     d->ingestQueue = nullptr;
 }

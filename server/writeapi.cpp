@@ -82,16 +82,20 @@ std::optional<QByteArray> WriteApi::inflate(const QByteArray &data, bool gzip, q
     return out;
 }
 
-std::optional<QJsonObject> WriteApi::jsonBody(const QHttpServerRequest &request, bool otlp,
-                                              ApiReply *failure)
+WriteApi::Request WriteApi::Request::from(const QHttpServerRequest &request)
 {
-    QByteArray body = request.body();
+    return {request.body(), header(request, "content-type"), header(request, "content-encoding")};
+}
+
+std::optional<QJsonObject> WriteApi::jsonBody(const Request &request, bool otlp, ApiReply *failure)
+{
+    QByteArray body = request.body;
     if (body.size() > MaxBodyBytes) {
         *failure = tooLarge(
             QStringLiteral("The request body has %1 bytes; the limit is 5 MB").arg(body.size()));
         return std::nullopt;
     }
-    const QByteArray type = header(request, "content-type").toLower();
+    const QByteArray type = request.contentType.toLower();
     const qsizetype semicolon = type.indexOf(';');
     const QByteArray mediaType = (semicolon < 0 ? type : type.left(semicolon)).trimmed();
     if (mediaType == "application/x-protobuf" || mediaType == "application/protobuf") {
@@ -107,7 +111,7 @@ std::optional<QJsonObject> WriteApi::jsonBody(const QHttpServerRequest &request,
                                                                          : mediaType.left(80))));
         return std::nullopt;
     }
-    const QByteArray encoding = header(request, "content-encoding").toLower();
+    const QByteArray encoding = request.contentEncoding.toLower();
     if (encoding == "gzip" || encoding == "x-gzip" || encoding == "deflate") {
         bool large = false;
         QString error;
@@ -143,7 +147,7 @@ std::optional<QJsonObject> WriteApi::jsonBody(const QHttpServerRequest &request,
     return doc.object();
 }
 
-WriteApi::Prepared WriteApi::ingestion(const QHttpServerRequest &request)
+WriteApi::Prepared WriteApi::ingestion(const Request &request)
 {
     ApiReply failure;
     const auto body = jsonBody(request, false, &failure);
@@ -164,7 +168,7 @@ WriteApi::Prepared WriteApi::ingestion(const QHttpServerRequest &request)
             }};
 }
 
-WriteApi::Prepared WriteApi::otlpTraces(const QHttpServerRequest &request)
+WriteApi::Prepared WriteApi::otlpTraces(const Request &request)
 {
     ApiReply failure;
     const auto body = jsonBody(request, true, &failure);
@@ -193,7 +197,7 @@ WriteApi::Prepared WriteApi::otlpTraces(const QHttpServerRequest &request)
             }};
 }
 
-WriteApi::Prepared WriteApi::scores(const QHttpServerRequest &request)
+WriteApi::Prepared WriteApi::scores(const Request &request)
 {
     ApiReply failure;
     const auto body = jsonBody(request, false, &failure);

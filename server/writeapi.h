@@ -29,16 +29,26 @@ public:
     /// Largest body after decompression.
     static constexpr qsizetype MaxInflatedBytes = 20 * 1024 * 1024;
 
-    /// A request checked and decoded: either its answer now (it was refused) or the job that
-    /// writes it (run by the IngestQueue inside a group transaction).
+    /// What the write endpoints read of a request, copied so that decoding can run on a worker
+    /// thread while the server thread writes.
+    struct Request
+    {
+        QByteArray body;
+        QByteArray contentType;
+        QByteArray contentEncoding;
+        [[nodiscard]] static Request from(const QHttpServerRequest &request);
+    };
+
+    /// A request checked and decoded (thread-safe: no store access): either its answer now (it
+    /// was refused) or the job that writes it (run by the IngestQueue inside a group transaction).
     struct Prepared
     {
         std::optional<ApiReply> reply;
         WriteJob job;
     };
-    [[nodiscard]] static Prepared ingestion(const QHttpServerRequest &request);
-    [[nodiscard]] static Prepared otlpTraces(const QHttpServerRequest &request);
-    [[nodiscard]] static Prepared scores(const QHttpServerRequest &request);
+    [[nodiscard]] static Prepared ingestion(const Request &request);
+    [[nodiscard]] static Prepared otlpTraces(const Request &request);
+    [[nodiscard]] static Prepared scores(const Request &request);
     [[nodiscard]] ApiReply stats() const;
 
     /// gzip or zlib data → the inflated bytes; nullopt with *error (and *tooLarge when it
@@ -48,8 +58,8 @@ public:
 
 private:
     /// The request's JSON object, or the error reply.
-    [[nodiscard]] static std::optional<QJsonObject> jsonBody(const QHttpServerRequest &request,
-                                                             bool otlp, ApiReply *failure);
+    [[nodiscard]] static std::optional<QJsonObject> jsonBody(const Request &request, bool otlp,
+                                                             ApiReply *failure);
 
     Ingestor &m_ingestor;
 };
