@@ -16,10 +16,11 @@ constexpr size_t kMaxGroup = 64;
 IngestQueue::IngestQueue(Ingestor &ingestor, QObject *parent)
     : QObject(parent)
     , m_ingestor(ingestor)
+    , m_timer(new QTimer(this))
 {
-    m_timer.setSingleShot(true);
-    m_timer.setInterval(0);
-    connect(&m_timer, &QTimer::timeout, this, &IngestQueue::flush);
+    m_timer->setSingleShot(true);
+    m_timer->setInterval(0);
+    connect(m_timer, &QTimer::timeout, this, &IngestQueue::flush);
 }
 
 // Requests still queued are dropped unanswered: their clients see the connection close.
@@ -34,8 +35,8 @@ void IngestQueue::submit(WriteJob job, QHttpServerResponder &&responder)
     m_pending.push_back(std::move(pending));
     if (m_pending.size() >= kMaxGroup)
         flush();
-    else if (!m_timer.isActive())
-        m_timer.start();
+    else if (!m_timer->isActive())
+        m_timer->start();
 }
 
 void IngestQueue::answer(Pending &pending, const ApiReply &reply)
@@ -47,7 +48,7 @@ void IngestQueue::answer(Pending &pending, const ApiReply &reply)
 
 void IngestQueue::flush()
 {
-    m_timer.stop();
+    m_timer->stop();
     std::vector<Pending> group = std::move(m_pending);
     m_pending.clear();
     if (group.empty())

@@ -50,7 +50,7 @@ private:
 
     Ingestor &m_ingestor;
     std::vector<Pending> m_pending;
-    QTimer m_timer;
+    QTimer *m_timer; ///< a child, so that moveToThread() takes it along
 };
 
 } // namespace xeroml::server

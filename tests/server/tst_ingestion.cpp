@@ -5,6 +5,10 @@
 
 #include "server/ingestor.h"
 
+#include <QThread>
+
+#include <atomic>
+
 using namespace Qt::StringLiterals;
 
 namespace {
@@ -520,6 +524,68 @@ private Q_SLOTS:
         reply = m_fx.post(path, QJsonObject{{u"name"_s, u"x"_s}, {u"value"_s, 1}});
         QCOMPARE(reply.status, 400);
         QVERIFY(reply.json.value(u"message"_s).toString().contains(u"traceId"_s));
+    }
+
+    // As the app runs it: the server in its own thread (EmbeddedServer), requests from another.
+    void serverInItsOwnThread()
+    {
+        QTemporaryDir dir;
+        QVERIFY(dir.isValid());
+        QThread thread;
+        auto *server = new xeroml::server::LocalServer;
+        server->moveToThread(&thread);
+        std::atomic<int> port{0};
+        QString keys;
+        connect(&thread, &QThread::finished, server, &QObject::deleteLater);
+        connect(&thread, &QThread::started, server, [&] {
+            QString error;
+            if (!server->open(dir.filePath(u"threaded.db"_s), &error) ||
+                !server->listen(QHostAddress::LocalHost, 0, &error)) {
+                port = -1;
+                return;
+            }
+            const auto credentials = server->credentials();
+            keys = credentials.publicKey + u':' + credentials.secretKey;
+            port = server->port();
+        });
+        thread.start();
+        QTRY_VERIFY_WITH_TIMEOUT(port != 0, 20000);
+        QVERIFY(port > 0);
+
+        QNetworkAccessManager nam;
+        nam.setProxy(QNetworkProxy::NoProxy);
+        const auto request = [&](const QString &path) {
+            QNetworkRequest r(QUrl(u"http://127.0.0.1:%1%2"_s.arg(port.load()).arg(path)));
+            r.setRawHeader("Authorization", "Basic " + keys.toUtf8().toBase64());
+            r.setHeader(QNetworkRequest::ContentTypeHeader, QByteArray("application/json"));
+            return r;
+        };
+        const QByteArray body =
+            QJsonDocument(
+                QJsonObject{
+                    {u"batch"_s,
+                     QJsonArray{ingestEvent(u"th1"_s, u"trace-create"_s,
+                                            traceBody(u"t-thread"_s, u"thread@example.com"_s)),
+                                ingestEvent(u"th2"_s, u"generation-create"_s,
+                                            generation(u"g-thread"_s, u"t-thread"_s, u"gpt-4o"_s,
+                                                       QJsonObject{{u"input"_s, 100},
+                                                                   {u"output"_s, 10}}))}}})
+                .toJson(QJsonDocument::Compact);
+        QNetworkReply *posted = nam.post(request(u"/api/public/ingestion"_s), body);
+        QSignalSpy postDone(posted, &QNetworkReply::finished);
+        QVERIFY(postDone.wait(20000));
+        QCOMPARE(posted->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt(), 207);
+        posted->deleteLater();
+        QNetworkReply *read = nam.get(request(u"/api/public/users/thread%40example.com"_s));
+        QSignalSpy readDone(read, &QNetworkReply::finished);
+        QVERIFY(readDone.wait(20000));
+        const QJsonObject user = QJsonDocument::fromJson(read->readAll()).object();
+        read->deleteLater();
+        QCOMPARE(user.value(u"totalTraces"_s).toInt(), 1);
+        QCOMPARE(user.value(u"totalTokens"_s).toInteger(), 110);
+        QCOMPARE(user.value(u"totalCost"_s).toDouble(), 0.00035);
+        thread.quit();
+        QVERIFY(thread.wait(20000));
     }
 
 private:
