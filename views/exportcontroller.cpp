@@ -52,7 +52,13 @@ ExportController::ExportController(QObject *parent)
     : QObject(parent)
 {
     connect(&m_job, &ExportJob::runningChanged, this, &ExportController::runningChanged);
-    connect(&m_job, &ExportJob::progressChanged, this, &ExportController::progressChanged);
+    connect(&m_job, &ExportJob::progressChanged, this, [this] {
+        // A cancel() from a handler of this signal runs once the job is out of its write
+        // loop: the job is not re-entered from inside its own progress report.
+        m_inProgressSignal = true;
+        Q_EMIT progressChanged();
+        m_inProgressSignal = false;
+    });
     connect(&m_job, &ExportJob::finished, this, [this](bool ok, const QString &message) {
         if (ok) {
             m_error.clear();
@@ -336,7 +342,7 @@ int ExportController::copySelection(bool markdown) const
     if (text.isEmpty())
         return 0;
     QGuiApplication::clipboard()->setText(text);
-    return int(text.count(QLatin1Char('\n'))) - (markdown ? 2 : 1);
+    return selectedCount();
 }
 
 bool ExportController::prepareRows(bool selectedOnly)
@@ -447,5 +453,8 @@ bool ExportController::start(const QString &format, bool selectedOnly, bool allC
 
 void ExportController::cancel()
 {
-    m_job.cancel();
+    if (m_inProgressSignal)
+        QMetaObject::invokeMethod(&m_job, &ExportJob::cancel, Qt::QueuedConnection);
+    else
+        m_job.cancel();
 }

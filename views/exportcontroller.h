@@ -121,4 +121,5 @@ private:
     QString m_resultPath;
     QString m_resultText;
     QString m_format;
+    bool m_inProgressSignal = false;
 };

@@ -123,6 +123,7 @@ Item {
             compare(rows[1][0].replace(/^'/, ""), page.controller.userIdAt(1));
             compare(rows[3][0].replace(/^'/, ""), page.controller.userIdAt(4));
             compare(TestFiles.headHex(path, 3) === "efbbbf", false, "no BOM unless asked");
+            grabImage(root).save(TestFiles.shotPath("export-done.png"));
             closeDialog(dialog);
         }
 
@@ -206,7 +207,8 @@ Item {
                    "cancelled half-way: " + again.exporter.rowsDone);
             verify(again.exporter.errorString.indexOf("cancelled") >= 0, again.exporter.errorString);
             compare(TestFiles.readText(path), before, "the earlier file is untouched");
-            compare(TestFiles.entries(), ["cancelled.csv", "matching.jsonl", "selection.csv"],
+            compare(TestFiles.entries().filter(name => !name.endsWith(".png")),
+                    ["cancelled.csv", "matching.jsonl", "selection.csv"],
                     "no partial or temporary file is left");
             keyClick(Qt.Key_Escape);
             tryVerify(() => !again.visible, 3000);
@@ -255,6 +257,17 @@ Item {
             grabImage(root).save(shot);
             verify(TestFiles.exists(shot));
             closeDialog(dialog);
+
+            // The table's context menu.
+            page.table.positionViewAtRow(0, TableView.Contain);
+            let cell = null;
+            tryVerify(() => (cell = page.table.itemAtCell(Qt.point(1, 2))) !== null, 5000);
+            mouseClick(cell, 10, 10, Qt.RightButton);
+            compare(page.controller.selectedCount, 1);
+            compare(page.controller.currentRow, 2, "right-click selects the row under the pointer");
+            wait(100);
+            grabImage(root).save(TestFiles.shotPath("export-menu.png"));
+            keyClick(Qt.Key_Escape);
         }
     }
 }
