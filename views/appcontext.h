@@ -104,7 +104,7 @@ public:
     Q_INVOKABLE QString openLink(const QString &text);
     /// Shows why a link did not open: with an "Add connection…" offer when the link named a
     /// server with no connection (see addConnectionOffered()), as a plain notice otherwise.
-    void showLinkProblem(const QString &message);
+    Q_INVOKABLE void showLinkProblem(const QString &message);
     /// xeroml:// link to the user on the current connection and project (for "Copy link").
     Q_INVOKABLE QString userLink(const QString &userId) const;
     /// Puts `text` on the clipboard (secret keys only through copyLocalSecretKey()).

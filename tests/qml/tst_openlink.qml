@@ -128,6 +128,43 @@ Item {
             tryVerify(() => !url.visible, 5000, "Escape closes Settings");
         }
 
+        function findButton(item, prefix) {
+            if (!item)
+                return null;
+            if (item.text !== undefined && String(item.text).startsWith(prefix) && item.clicked !== undefined)
+                return item;
+            for (let i = 0; i < item.children.length; ++i) {
+                const found = findButton(item.children[i], prefix);
+                if (found)
+                    return found;
+            }
+            return null;
+        }
+
+        function test_3b_linkRefusedAtStartUpOffersAConnection() {
+            // What the app does with a command-line link for an unknown server, once the
+            // window is up: the notice carries "Add connection…", which opens Settings on it.
+            const problem = AppContext.openLink("xeroml://team.example.org/project/p1/users/alice");
+            AppContext.showLinkProblem(problem);
+            const notice = child("noticePopup");
+            tryVerify(() => notice.opened, 5000);
+            compare(notice.message, problem);
+            const add = findButton(notice.contentItem, "Add connection");
+            verify(add !== null && add.visible, "the notice offers to add the connection");
+            mouseClick(add);
+            const url = child("connectionUrl");
+            tryVerify(() => url.visible && url.text === "https://team.example.org", 5000, url.text);
+            keyClick(Qt.Key_Escape);
+            tryVerify(() => !url.visible, 5000);
+
+            // Any other problem is a plain notice.
+            AppContext.openLink("not a link");
+            AppContext.showLinkProblem("plain");
+            tryVerify(() => notice.opened && notice.message === "plain", 5000);
+            verify(!findButton(notice.contentItem, "Add connection").visible);
+            notice.close();
+        }
+
         function test_4_otherProjectSaysSo() {
             openDialog();
             linkFailed.clear();

@@ -3,6 +3,7 @@ import QtQuick
 import QtQuick.Controls
 import QtTest
 import XeroML.Dashboard
+import XeroML.Test
 
 // The settings popup over the real test server: the local server's keys for SDKs, adding a
 // connection with Test connection (a wrong key says so), the "no keychain" file choice, editing
@@ -85,6 +86,22 @@ Item {
             mouseClick(child("copySecretKey"));
             tryVerify(() => child("copiedLabel").visible);
             verify(child("copiedLabel").text.indexOf("LANGFUSE_SECRET_KEY") >= 0);
+            compare(TestFiles.clipboardText(), key);
+            mouseClick(child("copyBaseUrl"));
+            compare(TestFiles.clipboardText(), AppContext.localBaseUrl);
+            mouseClick(child("copyPublicKey"));
+            compare(TestFiles.clipboardText(), AppContext.localPublicKey);
+            mouseClick(child("copyEnvironment"));
+            compare(TestFiles.clipboardText(), "export LANGFUSE_BASE_URL=" + AppContext.localBaseUrl + "\n"
+                    + "export LANGFUSE_PUBLIC_KEY=" + AppContext.localPublicKey + "\n"
+                    + "export LANGFUSE_SECRET_KEY=" + key + "\n");
+            // Closing forgets the reveal: the next visit starts masked.
+            mouseClick(child("revealSecretKey"));
+            compare(secret.text, key);
+            settings.close();
+            tryVerify(() => !settings.visible, 5000);
+            show("");
+            verify(child("localSecretKey").text.indexOf(key) < 0, "masked again");
             // The three values really open the server, as an SDK would use them.
             AppContext.testConnection(url.text, child("localPublicKey").text, key, "");
             waitTested();
