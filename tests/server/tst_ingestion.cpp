@@ -4,6 +4,7 @@
 #include "ingestfixture.h"
 
 #include "server/ingestor.h"
+#include "server/pricetable.h"
 
 #include <QThread>
 
@@ -101,6 +102,70 @@ private Q_SLOTS:
             expected.setTimeSpec(Qt::UTC);
         QVERIFY(expected.isValid());
         QCOMPARE(*parsed, expected.toMSecsSinceEpoch());
+    }
+
+    void priceTable()
+    {
+        using xeroml::server::PriceTable;
+        const PriceTable table = PriceTable::builtIn();
+        QVERIFY(table.size() >= 30);
+        // The demo data's models are all priced, at the prices the demo uses.
+        const qint64 at = QDateTime(QDate(2026, 11, 30), QTime(0, 0), Qt::UTC).toMSecsSinceEpoch();
+        const xeroml::server::UsageDetails million{{u"input"_s, 1000000}, {u"output"_s, 1000000}};
+        const QList<std::pair<QString, qint64>> demo{{u"gpt-4o"_s, 12500000000},
+                                                     {u"gpt-4o-mini"_s, 750000000},
+                                                     {u"claude-3-5-sonnet"_s, 18000000000},
+                                                     {u"claude-3-haiku"_s, 1500000000},
+                                                     {u"llama-3.1-70b"_s, 1760000000}};
+        for (const auto &[model, nanos] : demo) {
+            const auto cost = table.cost(model, at, million);
+            QVERIFY2(cost, qPrintable(model));
+            QCOMPARE(cost->total, nanos);
+        }
+        QVERIFY(!table.cost(u"gpt-4o-turbo-unknown"_s, at, million));
+        QVERIFY(!table.cost(u"gpt-4o"_s,
+                            QDateTime(QDate(2020, 1, 1), QTime(0, 0), Qt::UTC).toMSecsSinceEpoch(),
+                            million));
+
+        PriceTable bad;
+        QString error;
+        QVERIFY(!bad.load("{\"models\":[{\"model\":\"x\",\"match\":\"(\",\"prices\":"
+                          "{\"input\":1}}]}",
+                          &error));
+        QVERIFY(error.contains(u"pattern"_s));
+        QVERIFY(!bad.load("{\"models\":[{\"model\":\"x\",\"match\":\"x\",\"prices\":"
+                          "{\"input\":-1}}]}",
+                          &error));
+        QVERIFY(error.contains(u"non-negative"_s));
+        QVERIFY(!bad.load("not json", &error));
+    }
+
+    void scoreBeforeItsTraceAndMetadataAcrossRequests()
+    {
+        // A score may name a trace that arrives later; the trace then counts it.
+        QCOMPARE(m_fx.post(u"/api/public/scores"_s, QJsonObject{{u"traceId"_s, u"t-later"_s},
+                                                                {u"name"_s, u"quality"_s},
+                                                                {u"value"_s, 3}})
+                     .status,
+                 200);
+        QJsonObject trace = traceBody(u"t-later"_s, u"later@example.com"_s);
+        trace.insert(u"metadata"_s, QJsonObject{{u"a"_s, 1}, {u"keep"_s, true}});
+        QCOMPARE(m_fx.batch({ingestEvent(u"l1"_s, u"trace-create"_s, trace)}).status, 207);
+        QJsonObject user = m_fx.user(u"later@example.com"_s);
+        QCOMPARE(user.value(u"scoreCount"_s).toInt(), 1);
+        QCOMPARE(user.value(u"averageScore"_s).toDouble(), 3.0);
+        // Metadata sent in a later request merges key by key into the stored object.
+        QCOMPARE(m_fx
+                     .batch({ingestEvent(
+                         u"l2"_s, u"trace-create"_s,
+                         QJsonObject{{u"id"_s, u"t-later"_s},
+                                     {u"metadata"_s, QJsonObject{{u"a"_s, 2}, {u"b"_s, u"x"_s}}}})})
+                     .status,
+                 207);
+        const IngestReply detail = m_fx.get(u"/api/public/traces/t-later"_s);
+        QCOMPARE(detail.json.value(u"metadata"_s).toObject(),
+                 (QJsonObject{{u"a"_s, 2}, {u"keep"_s, true}, {u"b"_s, u"x"_s}}));
+        QCOMPARE(detail.json.value(u"userId"_s).toString(), u"later@example.com"_s);
     }
 
     void createAndUpdateMerge()
