@@ -24,6 +24,19 @@ ChartView {
             .arg(labels[index]).arg(share);
     }
 
+    // The axis end and tick step: 4 whole steps of 1, 1.5, 2, 2.5, 3, 4, 5, 6 or 8 × 10^n.
+    function niceMax(max: real): real {
+        if (!(max > 4)) // also NaN while labels and counts change one after the other
+            return 4;
+        const raw = max / 4;
+        const power = Math.pow(10, Math.floor(Math.log10(raw)));
+        for (const m of [1, 1.5, 2, 2.5, 3, 4, 5, 6, 8, 10]) {
+            if (m * power >= raw && Number.isInteger(m * power))
+                return 4 * m * power;
+        }
+        return 40 * power;
+    }
+
     function rebuild() {
         axisX.categories = chart.labels;
         set.values = chart.counts;
@@ -35,9 +48,9 @@ ChartView {
         const valueAxis = chart.axisY(series);
         if (valueAxis) {
             valueAxis.min = 0;
-            valueAxis.max = max > 0 ? max * 1.1 : 1;
+            valueAxis.max = niceMax(max);
             valueAxis.labelFormat = "%.0f";
-            valueAxis.tickCount = max >= 4 ? 5 : Math.max(2, max + 1);
+            valueAxis.tickCount = 5;
         }
     }
 
@@ -58,7 +71,8 @@ ChartView {
         axisX: BarCategoryAxis {
             id: axisX
             labelsFont.pixelSize: 10
-            labelsAngle: chart.labels.length > 5 ? -45 : 0
+            // Upright when each bar has room for "$0.0001–0.001", else turned.
+            labelsAngle: chart.plotArea.width / Math.max(1, chart.labels.length) >= 84 ? 0 : -90
         }
         BarSet {
             id: set

@@ -17,6 +17,18 @@ ChartView {
         return (index + 1) + ". " + (id.length > 26 ? id.substring(0, 25) + "…" : id);
     }
 
+    // A round axis end, four equal steps of 1, 1.5, 2, 2.5, 3, 4, 5, 6 or 8 × 10^n.
+    function niceMax(max: real): real {
+        if (!(max > 0)) // also NaN while ids and values change one after the other
+            return 1;
+        const raw = max / 4;
+        const power = Math.pow(10, Math.floor(Math.log10(raw)));
+        for (const m of [1, 1.5, 2, 2.5, 3, 4, 5, 6, 8])
+            if (m * power >= raw)
+                return 4 * m * power;
+        return 40 * power;
+    }
+
     function rebuild() {
         const categories = [];
         const bars = [];
@@ -33,8 +45,9 @@ ChartView {
         const valueAxis = chart.axisX(series);
         if (valueAxis) {
             valueAxis.min = 0;
-            valueAxis.max = max > 0 ? max * 1.08 : 1;
-            valueAxis.labelFormat = "%.3g";
+            valueAxis.max = niceMax(max);
+            valueAxis.tickCount = 5;
+            valueAxis.labelFormat = max >= 1000 ? "%.0f" : "%.3g";
         }
     }
 

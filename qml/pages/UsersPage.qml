@@ -26,7 +26,8 @@ Page {
     signal userActivated(string userId)
 
     function reportReadyOnce() {
-        if (!reportedReady && controller.loaded && controller.topLoaded) {
+        if (!reportedReady && controller.loaded && controller.topLoaded
+                && controller.costHistogram.loaded) {
             reportedReady = true;
             AppContext.reportPageReady(controller.errorString);
         }
@@ -41,6 +42,12 @@ Page {
                   && page.Window.window.visibility !== Window.Hidden
         onLoadedChanged: page.reportReadyOnce()
         onTopUsersChanged: page.reportReadyOnce()
+    }
+    Connections {
+        target: controller.costHistogram
+        function onChanged() {
+            page.reportReadyOnce();
+        }
     }
     // The client is handed over once its connection is usable (the embedded server may
     // still be starting when the page is created).
@@ -86,15 +93,17 @@ Page {
 
         RowLayout {
             Layout.fillWidth: true
+            Layout.fillHeight: false // the table takes the room left
             Layout.preferredHeight: 290
-            visible: toolbar.chartsVisible && (topChart.visible || costChart.visible)
+            // Each chart's own condition: a child's `visible` is false while this row is hidden.
+            visible: toolbar.chartsVisible && (controller.topUserIds.length > 0 || costChart.shown)
             spacing: 8
 
             TopUsersChart {
                 id: topChart
                 Layout.fillWidth: true
                 Layout.fillHeight: true
-                Layout.preferredWidth: 3
+                Layout.preferredWidth: 1
                 visible: controller.topUserIds.length > 0
                 userIds: controller.topUserIds
                 values: controller.topValues
@@ -105,11 +114,12 @@ Page {
             CostHistogramChart {
                 id: costChart
                 readonly property UsersCostHistogram histogram: controller.costHistogram
+                readonly property bool shown: histogram.available && histogram.loaded
                 Layout.fillWidth: true
                 Layout.fillHeight: true
-                Layout.preferredWidth: 2
+                Layout.preferredWidth: 1
                 // Servers without the XeroML addition (404): no chart and no error.
-                visible: histogram.available && histogram.loaded
+                visible: shown
                 labels: histogram.labels
                 counts: histogram.counts
                 totalUsers: histogram.totalUsers

@@ -10,10 +10,54 @@
 #include <QQmlEngine>
 #include <QQmlEngineExtensionPlugin>
 #include <QSettings>
+#include <QSqlDatabase>
+#include <QSqlQuery>
 #include <QTemporaryDir>
+#include <QUuid>
 #include <QtQuickTest>
 
 Q_IMPORT_QML_PLUGIN(XeroML_DashboardPlugin)
+
+// Writes to the test server's store as another process would (QML: TestStore.addTrace()), so
+// that pages can be tested against data arriving while they are shown.
+class TestStore : public QObject
+{
+    Q_OBJECT
+public:
+    explicit TestStore(QString dbPath)
+        : m_dbPath(std::move(dbPath))
+    {}
+    ~TestStore() override
+    {
+        if (!m_connection.isEmpty())
+            QSqlDatabase::removeDatabase(m_connection);
+    }
+
+    /// A trace of `userId` now, in production, costing `costUsd`.
+    Q_INVOKABLE bool addTrace(const QString &userId, double costUsd)
+    {
+        if (m_connection.isEmpty()) {
+            m_connection = QUuid::createUuid().toString();
+            QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), m_connection);
+            db.setDatabaseName(m_dbPath);
+            if (!db.open())
+                return false;
+        }
+        QSqlQuery query(QSqlDatabase::database(m_connection));
+        query.prepare(QStringLiteral("INSERT INTO traces (id, ts, user_id, user_id_lower,"
+                                     " environment, observation_count, total_cost_nanos)"
+                                     " VALUES (?, ?, ?, ?, 'production', 1, ?)"));
+        for (const QVariant &v : QVariantList{QUuid::createUuid().toString(QUuid::WithoutBraces),
+                                              QDateTime::currentMSecsSinceEpoch(), userId,
+                                              userId.toLower(), qRound64(costUsd * 1e9)})
+            query.addBindValue(v);
+        return query.exec();
+    }
+
+private:
+    QString m_dbPath;
+    QString m_connection;
+};
 
 class Setup : public QObject
 {
@@ -51,6 +95,8 @@ public Q_SLOTS:
         QObject::connect(&m_context, &AppContext::switchRequested, &m_context,
                          [this, c](const QString &name) { m_context.setReady(c, name); });
         qmlRegisterSingletonInstance("XeroML.Test", 1, 0, "TestFiles", &m_files);
+        m_store = std::make_unique<TestStore>(m_server.dbPath());
+        qmlRegisterSingletonInstance("XeroML.Test", 1, 0, "TestStore", m_store.get());
     }
 
 private:
@@ -58,6 +104,7 @@ private:
     ApiClient m_client;
     AppContext m_context;
     TestFiles m_files;
+    std::unique_ptr<TestStore> m_store;
     bool m_started = false;
 };
 

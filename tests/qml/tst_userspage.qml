@@ -2,6 +2,7 @@
 import QtQuick
 import QtTest
 import XeroML.Dashboard
+import XeroML.Test
 
 Item {
     id: root
@@ -11,6 +12,7 @@ Item {
     UsersPage {
         id: page
         anchors.fill: parent
+        pollInterval: 0 // no look for new data unless a test asks for it
     }
 
     SignalSpy {
@@ -208,6 +210,89 @@ Item {
             compare(range.setCustom("2026-11-01", "2026-11-10"), "");
             compare(range.preset, "custom");
             compare(range.label, "2026-11-01 – 2026-11-10");
+        }
+
+        function test_9a_costHistogram() {
+            waitLoaded();
+            const chart = page.costChart;
+            const histogram = page.controller.costHistogram;
+            tryVerify(() => chart.visible && !histogram.loading, 10000);
+            compare(histogram.errorString, "");
+            verify(histogram.labels.length >= 3, "users spread over several decades of cost");
+            compare(histogram.labels.length, histogram.counts.length);
+            let sum = 0;
+            for (let i = 0; i < histogram.counts.length; ++i)
+                sum += histogram.counts[i];
+            tryVerify(() => page.controller.totalCount === histogram.totalUsers, 10000);
+            compare(sum, histogram.totalUsers);
+            verify(/^\$[0-9.ek-]+–[0-9.ek-]+$/.test(histogram.labels[histogram.labels.length - 1]),
+                   histogram.labels[histogram.labels.length - 1]);
+
+            // Hovering the tallest bar tells how many users spent that much.
+            let tallest = 0;
+            for (let i = 1; i < histogram.counts.length; ++i) {
+                if (histogram.counts[i] > histogram.counts[tallest])
+                    tallest = i;
+            }
+            const area = chart.plotArea;
+            const x = area.x + (tallest + 0.5) * area.width / histogram.counts.length;
+            mouseMove(chart, x, area.y + area.height - 3);
+            tryVerify(() => chart.hoverText.indexOf(histogram.labels[tallest]) >= 0, 3000);
+            verify(chart.hoverText.indexOf(Number(histogram.counts[tallest]).toLocaleString(Qt.locale("en_US"), "f", 0) + " users") === 0,
+                   chart.hoverText);
+
+            // The filter narrows the histogram along with the table.
+            page.controller.environment = "staging";
+            tryVerify(() => page.controller.loaded && !histogram.loading
+                      && histogram.totalUsers === page.controller.totalCount, 10000);
+            page.controller.environment = "";
+            tryVerify(() => page.controller.loaded && !histogram.loading
+                      && histogram.totalUsers === page.controller.totalCount, 10000);
+        }
+
+        function test_9b_newDataHintAndAutoRefresh() {
+            page.controller.autoRefresh = false;
+            page.controller.timeRange.preset = "all";
+            waitLoaded();
+            // Most recently active first.
+            if (page.controller.sortColumn !== 10)
+                page.controller.sortBy(10);
+            if (!page.controller.sortDescending)
+                page.controller.sortBy(10);
+            waitLoaded();
+            page.pollInterval = 100;
+            tryVerify(() => page.controller.watchReady, 10000);
+            verify(!page.newDataHint.visible);
+            const before = page.controller.totalCount;
+            verify(TestStore.addTrace("qml/new user 1", 0.5));
+            tryVerify(() => page.newDataHint.visible, 5000);
+            compare(page.controller.totalCount, before, "the rows wait for the user");
+            mouseClick(page.newDataHint);
+            verify(!page.newDataHint.visible);
+            tryVerify(() => page.controller.loaded && page.controller.totalCount === before + 1, 10000);
+            compare(page.controller.userIdAt(0), "qml/new user 1", "newest activity first");
+
+            // Auto-refresh: the rows renew in place, the view and the selection stay.
+            mouseClick(page.autoRefreshBox);
+            verify(page.controller.autoRefresh);
+            tryVerify(() => page.table.rows > 40, 5000);
+            const target = cell(40, 0);
+            mouseClick(target);
+            const selected = page.controller.userIdAt(40);
+            const y = page.table.contentY;
+            verify(y > 0);
+            tryVerify(() => page.controller.watchReady, 10000);
+            verify(TestStore.addTrace("qml/new user 2", 0.25));
+            tryVerify(() => page.controller.totalCount === before + 2 && !page.controller.loading, 10000);
+            verify(!page.newDataHint.visible);
+            compare(page.controller.userIdAt(0), "qml/new user 2");
+            compare(page.controller.currentRow, 41, "the selection followed its user down a row");
+            compare(page.controller.userIdAt(page.controller.currentRow), selected);
+            compare(page.controller.selectedCount, 1);
+            compare(page.table.contentY, y, "the view did not jump");
+
+            page.pollInterval = 0;
+            page.controller.autoRefresh = false;
         }
     }
 }
