@@ -11,6 +11,7 @@ ChartView {
     required property var counts      // users per bucket
     required property real totalUsers
     property string message: ""       // shown instead of bars (loading, error, no users)
+    property real maxCount: 0
 
     // The hovered bar's text, for people and tests.
     readonly property alias hoverText: hoverLabel.text
@@ -43,6 +44,7 @@ ChartView {
         let max = 0;
         for (let i = 0; i < chart.counts.length; ++i)
             max = Math.max(max, chart.counts[i]);
+        maxCount = max;
         // The value axis is the one ChartView made for the series (Qt 6.4's QML tooling
         // does not know ValueAxis, so it is not declared here).
         const valueAxis = chart.axisY(series);
@@ -54,7 +56,20 @@ ChartView {
         }
     }
 
-    onLabelsChanged: rebuild()
+    onLabelsChanged: {
+        let longest = "";
+        for (let i = 0; i < labels.length; ++i) {
+            if (String(labels[i]).length > longest.length)
+                longest = String(labels[i]);
+        }
+        longestLabel.text = longest;
+        rebuild();
+    }
+
+    TextMetrics {
+        id: longestLabel
+        font.pixelSize: 10
+    }
     onCountsChanged: rebuild()
 
     title: qsTr("Users by total cost (USD, log buckets)")
@@ -68,17 +83,25 @@ ChartView {
     BarSeries {
         id: series
         barWidth: 0.8
+        // Counts on the bars: a decade with a handful of users is a sliver on a linear axis.
+        // Qt Charts prints them without thousands separators, so only below 1,000 (hover
+        // tells any count formatted).
+        labelsVisible: chart.maxCount < 1000
+        labelsPosition: BarSeries.LabelsOutsideEnd
+        labelsFormat: "@value"
         axisX: BarCategoryAxis {
             id: axisX
             labelsFont.pixelSize: 10
-            // Upright when each bar has room for "$0.0001–0.001", else turned.
-            labelsAngle: chart.plotArea.width / Math.max(1, chart.labels.length) >= 84 ? 0 : -90
+            // Upright when each bar has room for the longest label, else turned.
+            labelsAngle: chart.plotArea.width / Math.max(1, chart.labels.length)
+                         >= longestLabel.advanceWidth + 16 ? 0 : -90
         }
         BarSet {
             id: set
             label: qsTr("Users")
             color: "#3a9e8f"
             borderColor: "#3a9e8f"
+            labelColor: "#333"
         }
         onHovered: (status, index) => hoverLabel.text = status ? chart.describe(index) : ""
     }
