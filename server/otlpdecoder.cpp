@@ -4,20 +4,55 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 
+#include <utility>
+#include <vector>
+
 namespace xeroml::server {
 
 namespace {
 
-using Attributes = QHash<QString, QJsonValue>;
+// A span's attributes: a dozen or so, so a flat list scanned with Latin-1 keys (no QString
+// built per lookup, no hashing); a key sent twice takes its last value.
+class Attributes
+{
+public:
+    using Entry = std::pair<QString, QJsonValue>;
+    void append(QString key, QJsonValue value)
+    {
+        m_entries.emplace_back(std::move(key), std::move(value));
+    }
+    template<typename Key> [[nodiscard]] const QJsonValue *find(const Key &key) const
+    {
+        for (auto it = m_entries.crbegin(); it != m_entries.crend(); ++it) {
+            if (it->first == key)
+                return &it->second;
+        }
+        return nullptr;
+    }
+    template<typename Key> [[nodiscard]] QJsonValue value(const Key &key) const
+    {
+        const QJsonValue *found = find(key);
+        return found ? *found : QJsonValue(QJsonValue::Undefined);
+    }
+    template<typename Key> [[nodiscard]] bool contains(const Key &key) const
+    {
+        return find(key) != nullptr;
+    }
+    [[nodiscard]] const std::vector<Entry> &entries() const { return m_entries; }
+
+private:
+    std::vector<Entry> m_entries;
+};
 
 Attributes attributes(const QJsonValue &list)
 {
     Attributes map;
     for (const QJsonValue &entry : list.toArray()) {
         const QJsonObject kv = entry.toObject();
-        const QString key = kv.value(QLatin1String("key")).toString();
+        QString key = kv.value(QLatin1String("key")).toString();
         if (!key.isEmpty())
-            map.insert(key, OtlpDecoder::anyValue(kv.value(QLatin1String("value")).toObject()));
+            map.append(std::move(key),
+                       OtlpDecoder::anyValue(kv.value(QLatin1String("value")).toObject()));
     }
     return map;
 }
@@ -75,10 +110,11 @@ std::optional<QString> metadata(const Attributes &a, const QString &prefix)
         any = true;
     }
     const QString dotted = prefix + QLatin1Char('.');
-    for (auto it = a.cbegin(); it != a.cend(); ++it) {
-        if (!it.key().startsWith(dotted))
+    // In order, so that a key sent twice keeps its last value.
+    for (const auto &[key, sent] : a.entries()) {
+        if (!key.startsWith(dotted))
             continue;
-        QJsonValue value = it.value();
+        QJsonValue value = sent;
         const QString s = value.toString();
         if (value.isString() &&
             (s.startsWith(QLatin1Char('{')) || s.startsWith(QLatin1Char('[')))) {
@@ -88,7 +124,7 @@ std::optional<QString> metadata(const Attributes &a, const QString &prefix)
             else if (doc.isArray())
                 value = doc.array();
         }
-        merged.insert(it.key().mid(dotted.size()), value);
+        merged.insert(key.mid(dotted.size()), value);
         any = true;
     }
     if (!any)
