@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // Times demo-data generation and the read API over real HTTP on the local server: /users
 // first page (limit 100) for every orderBy (all time and last 30 days), with search, page 1 vs
-// page 500; /users/{id}, /traces?userId=, /metrics/daily?userId= (90 days), the Metrics API's
+// page 500; /metrics/user-cost-histogram (columns, and its SQL fallback in-process);
+// /users/{id}, /traces?userId=, /metrics/daily?userId= (90 days), the Metrics API's
 // "observations by user, top 100 by cost, 30 days"; the process's memory; and, with --compare,
 // the same per-user aggregate as a plain GROUP BY in the sqlite3 CLI and in DuckDB (in memory).
+#include "server/costhistogram.h"
 #include "server/localserver.h"
 
 #include <QCommandLineParser>
@@ -18,6 +20,7 @@
 #include <QNetworkProxy>
 #include <QNetworkReply>
 #include <QProcess>
+#include <QSqlDatabase>
 #include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QUrlQuery>
@@ -264,6 +267,50 @@ int main(int argc, char *argv[])
         query.addQueryItem(QStringLiteral("environment"), QStringLiteral("staging"));
         report("all environment=staging", client.time(query, runs));
     }
+
+    // The users page's cost histogram: users per decade of cost, from the trace columns; and
+    // the same counts by the SQL fallback (one GROUP BY user, bucketed by digit count).
+    const QString histogram = QStringLiteral("/api/public/metrics/user-cost-histogram");
+    {
+        QSqlDatabase sqlDb =
+            QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), QStringLiteral("bench-histogram"));
+        sqlDb.setDatabaseName(db);
+        const bool sqlOpen = sqlDb.open();
+        for (int variant = 0; variant < 4; ++variant) {
+            QUrlQuery query;
+            UsersRequest request;
+            const char *label[] = {"histogram all", "histogram 30d", "histogram search=@",
+                                   "histogram environment=staging"};
+            if (variant == 1) {
+                query.addQueryItem(QStringLiteral("fromTimestamp"), last30);
+                request.fromMs = now - 30LL * 86400000;
+            } else if (variant == 2) {
+                query.addQueryItem(QStringLiteral("search"), QStringLiteral("@"));
+                request.search = QStringLiteral("@");
+            } else if (variant == 3) {
+                query.addQueryItem(QStringLiteral("environment"), QStringLiteral("staging"));
+                request.environments = {QStringLiteral("staging")};
+            }
+            report(label[variant], client.time(histogram, query, runs));
+            if (!sqlOpen)
+                continue;
+            std::vector<double> ms;
+            for (int i = 0; i < std::max(3, runs / 4); ++i) {
+                QElapsedTimer timer;
+                timer.start();
+                QString sqlError;
+                if (!CostHistogram::fromSql(sqlDb, request, &sqlError))
+                    std::fprintf(stderr, "%s\n", qPrintable(sqlError));
+                ms.push_back(static_cast<double>(timer.nsecsElapsed()) / 1e6);
+            }
+            std::sort(ms.begin(), ms.end());
+            std::printf("%-52s %8.2f\n",
+                        (QByteArray("  SQL fallback, ") + label[variant]).constData(),
+                        ms[ms.size() / 2]);
+        }
+        sqlDb.close();
+    }
+    QSqlDatabase::removeDatabase(QStringLiteral("bench-histogram"));
 
     // One user: the heaviest (most traces) and the median one.
     QStringList sampleUsers;
