@@ -241,7 +241,7 @@ std::optional<Ingestor::BatchResult> Ingestor::ingestEvents(const QJsonArray &ev
     if (!begin(error))
         return std::nullopt;
     QList<qint64> changed;
-    auto result = ingestEventsIn(events, &changed, error);
+    auto result = ingestEventsIn(decodeEvents(events), &changed, error);
     if (!result || !commit(changed, error)) {
         rollback();
         return std::nullopt;
@@ -249,105 +249,58 @@ std::optional<Ingestor::BatchResult> Ingestor::ingestEvents(const QJsonArray &ev
     return result;
 }
 
-std::optional<Ingestor::BatchResult>
-Ingestor::ingestEventsIn(const QJsonArray &events, QList<qint64> *changed, QString *error)
+std::vector<DecodedEvent> Ingestor::decodeEvents(const QJsonArray &events)
 {
-    BatchResult result;
-    IngestBatch batch;
-    QStringList newIds;
-    QSet<QString> seen;
+    std::vector<DecodedEvent> decoded;
+    decoded.reserve(static_cast<size_t>(events.size()));
     const qint64 now = QDateTime::currentMSecsSinceEpoch();
-    const auto failure = [&](const QJsonValue &id, int status, const QString &message) {
-        result.errors.append(QJsonObject{{QLatin1String("id"), id},
-                                         {QLatin1String("status"), status},
-                                         {QLatin1String("message"), message}});
-    };
-    const auto rollback = [&](const QString &message) -> std::optional<BatchResult> {
-        *error = message;
-        return std::nullopt;
-    };
-
     for (const QJsonValue &value : events) {
+        DecodedEvent &d = decoded.emplace_back();
         const QJsonObject event = value.toObject();
         const QJsonValue idValue = event.value(QLatin1String("id"));
-        const QString id = idValue.toString();
-        if (!value.isObject() || id.isEmpty()) {
-            failure(idValue.isString() ? idValue : QJsonValue(QJsonValue::Null), 400,
-                    QStringLiteral("each event needs a non-empty string id"));
+        d.id = idValue.toString();
+        if (!value.isObject() || d.id.isEmpty()) {
+            d.id.clear();
+            d.idValue = idValue.isString() ? idValue : QJsonValue(QJsonValue::Null);
+            d.error = QStringLiteral("each event needs a non-empty string id");
             continue;
         }
-        // A retried event (same id) succeeds again without being applied twice.
-        bool duplicate = seen.contains(id);
-        if (!duplicate) {
-            QString sqlError;
-            if (!eventSeen(id, &duplicate, &sqlError))
-                return rollback(sqlError);
-        }
-        if (duplicate) {
-            result.successes.append(
-                QJsonObject{{QLatin1String("id"), id}, {QLatin1String("status"), 201}});
-            continue;
-        }
-
         const QString type = event.value(QLatin1String("type")).toString();
         const QJsonValue bodyValue = event.value(QLatin1String("body"));
         const QJsonValue timestamp = event.value(QLatin1String("timestamp"));
         const std::optional<qint64> parsedMs =
             timestamp.isString() ? ingest::parseTime(timestamp.toString()) : std::nullopt;
         if (!timestamp.isUndefined() && !timestamp.isNull() && !parsedMs) {
-            failure(id, 400, QStringLiteral("timestamp must be an ISO 8601 time"));
+            d.error = QStringLiteral("timestamp must be an ISO 8601 time");
             continue;
         }
         const qint64 eventMs = parsedMs ? *parsedMs : now;
         if (!bodyValue.isObject()) {
-            failure(id, 400, QStringLiteral("body must be an object"));
+            d.error = QStringLiteral("body must be an object");
             continue;
         }
         const QJsonObject body = bodyValue.toObject();
-        QString message;
-        bool ok = true;
         if (type == QLatin1String("trace-create")) {
-            TracePatch trace;
-            ok = readTrace(body, eventMs, &trace, &message);
-            if (ok)
-                batch.add(std::move(trace));
+            d.kind = DecodedEvent::Kind::Trace;
+            (void)readTrace(body, eventMs, &d.trace, &d.error);
         } else if (type == QLatin1String("span-create") || type == QLatin1String("span-update") ||
                    type == QLatin1String("generation-create") ||
                    type == QLatin1String("generation-update") ||
                    type == QLatin1String("event-create")) {
+            d.kind = DecodedEvent::Kind::Observation;
             const bool create = type.endsWith(QLatin1String("-create"));
             const QString observationType =
                 type.startsWith(QLatin1String("span"))         ? QStringLiteral("SPAN")
                 : type.startsWith(QLatin1String("generation")) ? QStringLiteral("GENERATION")
                                                                : QStringLiteral("EVENT");
-            ObservationPatch observation;
-            ok = readObservation(body, observationType, create, eventMs, &observation, &message);
-            if (ok && observation.traceId.isEmpty()) {
-                // An update may leave the trace out: take the one already known.
-                if (const ObservationPatch *earlier = batch.observation(observation.id)) {
-                    observation.traceId = earlier->traceId;
-                } else {
-                    QString sqlError;
-                    if (!storedTraceOf(observation.id, &observation.traceId, &sqlError))
-                        return rollback(sqlError);
-                }
-                if (observation.traceId.isEmpty()) {
-                    ok = false;
-                    message = QStringLiteral("body.traceId is required");
-                }
-            }
-            if (ok)
-                batch.add(std::move(observation));
+            (void)readObservation(body, observationType, create, eventMs, &d.observation, &d.error);
         } else if (type == QLatin1String("score-create")) {
-            ScoreRecord score;
-            ok = readScore(body, eventMs, &score, &message);
-            if (ok)
-                batch.add(std::move(score));
+            d.kind = DecodedEvent::Kind::Score;
+            (void)readScore(body, eventMs, &d.score, &d.error);
         } else if (type == QLatin1String("sdk-log")) {
-            qCDebug(lcServer) << "sdk-log event" << id;
+            d.kind = DecodedEvent::Kind::Log;
         } else {
-            ok = false;
-            message = type.isEmpty()
+            d.error = type.isEmpty()
                           ? QStringLiteral("type is required")
                           : QStringLiteral("unknown event type '%1'; known: trace-create,"
                                            " span-create, span-update, generation-create,"
@@ -355,14 +308,79 @@ Ingestor::ingestEventsIn(const QJsonArray &events, QList<qint64> *changed, QStri
                                            " sdk-log")
                                 .arg(type.left(64));
         }
-        if (!ok) {
-            failure(id, 400, message);
-            continue;
-        }
-        seen.insert(id);
-        newIds.append(id);
+    }
+    return decoded;
+}
+
+std::optional<Ingestor::BatchResult>
+Ingestor::ingestEventsIn(const std::vector<DecodedEvent> &events, QList<qint64> *changed,
+                         QString *error)
+{
+    if (!prepare(error))
+        return std::nullopt;
+    BatchResult result;
+    IngestBatch batch;
+    QStringList newIds;
+    QSet<QString> seen;
+    const auto failure = [&](const QJsonValue &id, const QString &message) {
+        result.errors.append(QJsonObject{{QLatin1String("id"), id},
+                                         {QLatin1String("status"), 400},
+                                         {QLatin1String("message"), message}});
+    };
+    const auto success = [&](const QString &id) {
         result.successes.append(
             QJsonObject{{QLatin1String("id"), id}, {QLatin1String("status"), 201}});
+    };
+
+    for (const DecodedEvent &d : events) {
+        if (d.id.isEmpty()) {
+            failure(d.idValue, d.error);
+            continue;
+        }
+        // A retried event (same id) succeeds again without being applied twice.
+        bool duplicate = seen.contains(d.id);
+        if (!duplicate && !eventSeen(d.id, &duplicate, error))
+            return std::nullopt;
+        if (duplicate) {
+            success(d.id);
+            continue;
+        }
+        if (!d.error.isEmpty()) {
+            failure(d.id, d.error);
+            continue;
+        }
+        switch (d.kind) {
+        case DecodedEvent::Kind::Trace:
+            batch.add(d.trace);
+            break;
+        case DecodedEvent::Kind::Observation: {
+            ObservationPatch observation = d.observation;
+            if (observation.traceId.isEmpty()) {
+                // An update may leave the trace out: take the one already known.
+                if (const ObservationPatch *earlier = batch.observation(observation.id))
+                    observation.traceId = earlier->traceId;
+                else if (!storedTraceOf(observation.id, &observation.traceId, error))
+                    return std::nullopt;
+            }
+            if (observation.traceId.isEmpty()) {
+                failure(d.id, QStringLiteral("body.traceId is required"));
+                continue;
+            }
+            batch.add(std::move(observation));
+            break;
+        }
+        case DecodedEvent::Kind::Score:
+            batch.add(d.score);
+            break;
+        case DecodedEvent::Kind::Log:
+            qCDebug(lcServer) << "sdk-log event" << d.id;
+            break;
+        case DecodedEvent::Kind::None:
+            break;
+        }
+        seen.insert(d.id);
+        newIds.append(d.id);
+        success(d.id);
     }
 
     if (!writeInTransaction(batch, newIds, changed, error))

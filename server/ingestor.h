@@ -107,6 +107,19 @@ private:
     QHash<QString, size_t> m_scoreIndex;
 };
 
+/// One batch-ingestion event, decoded (and validated) apart from the store.
+struct DecodedEvent
+{
+    enum class Kind { None, Trace, Observation, Score, Log };
+    QString id; ///< empty: no usable id (idValue is what was sent)
+    QJsonValue idValue;
+    QString error; ///< why the event is refused; empty = valid
+    Kind kind = Kind::None;
+    TracePatch trace;
+    ObservationPatch observation;
+    ScoreRecord score;
+};
+
 /// Validation helpers shared by the batch events and the OTLP decoder.
 namespace ingest {
 /// A JSON value as stored text: JSON serialisation of anything but null.
@@ -159,7 +172,10 @@ public:
     [[nodiscard]] bool begin(QString *error);
     [[nodiscard]] bool commit(const QList<qint64> &changed, QString *error);
     void rollback();
-    [[nodiscard]] std::optional<BatchResult> ingestEventsIn(const QJsonArray &batch,
+    /// Decodes and validates events; no store access, so any thread may call it.
+    [[nodiscard]] static std::vector<DecodedEvent> decodeEvents(const QJsonArray &events);
+    /// Dedupes by event id (in the store and within the batch) and writes the valid events.
+    [[nodiscard]] std::optional<BatchResult> ingestEventsIn(const std::vector<DecodedEvent> &events,
                                                             QList<qint64> *changed, QString *error);
     [[nodiscard]] bool writeIn(const IngestBatch &batch, QList<qint64> *changed, QString *error);
 

@@ -156,10 +156,13 @@ WriteApi::Prepared WriteApi::ingestion(const Request &request)
     const QJsonValue batch = body->value(QLatin1String("batch"));
     if (!batch.isArray())
         return {ApiReply::invalid(QStringLiteral("The body must be {\"batch\": [events…]}")), {}};
+    // Decoded here, on the worker; deduplicated and written in the group's transaction.
+    auto events =
+        std::make_shared<const std::vector<DecodedEvent>>(Ingestor::decodeEvents(batch.toArray()));
     return {std::nullopt,
-            [events = batch.toArray()](Ingestor &ingestor, QList<qint64> *changed,
-                                       QString *error) -> std::optional<ApiReply> {
-                const auto result = ingestor.ingestEventsIn(events, changed, error);
+            [events](Ingestor &ingestor, QList<qint64> *changed,
+                     QString *error) -> std::optional<ApiReply> {
+                const auto result = ingestor.ingestEventsIn(*events, changed, error);
                 if (!result)
                     return std::nullopt;
                 return ApiReply{StatusCode::MultiStatus,
