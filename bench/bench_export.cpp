@@ -1,0 +1,193 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// Exporting every user (the export dialog's "all matching rows", the headless --export) at
+// the reference dataset, against xeroml-server in its own process over loopback HTTP:
+//   1. the fetch alone: every /users page (1000 rows, 3 in flight) read and decoded, no file;
+//   2. ExportJob to CSV, TSV, JSON, JSONL and XLSX: start() to finished(), file size;
+//   3. peak resident memory the export adds (VmHWM reset before each run) — bounded if rows
+//      stream; compare with the size of the file.
+// Usage: bench_export [--db FILE] [--users N] [--traces M] [--seed S] [--runs R]
+//                     [--formats csv,xlsx,…] [--out DIR]
+// The reference dataset: --db /tmp/h8-gen.db (100k users / 1M traces, seed 42), reused as is.
+#include "api/apiclient.h"
+#include "bench/benchserver.h"
+#include "models/exportjob.h"
+
+#include <QCommandLineParser>
+#include <QCoreApplication>
+#include <QDir>
+#include <QElapsedTimer>
+#include <QFile>
+#include <QFileInfo>
+#include <QSignalSpy>
+#include <QTest>
+
+#include <algorithm>
+#include <cstdio>
+
+namespace {
+
+constexpr int kTimeoutMs = 600000;
+
+double statusMb(const QByteArray &field)
+{
+    QFile status(QStringLiteral("/proc/self/status"));
+    if (!status.open(QIODevice::ReadOnly))
+        return 0;
+    for (const QByteArray &line : status.readAll().split('\n')) {
+        if (line.startsWith(field + ':'))
+            return line.mid(field.size() + 1).trimmed().split(' ').value(0).toDouble() / 1024.0;
+    }
+    return 0;
+}
+
+// Resets the peak resident size (VmHWM) to the current size (Linux ≥ 4.0).
+void resetPeak()
+{
+    QFile clear(QStringLiteral("/proc/self/clear_refs"));
+    if (clear.open(QIODevice::WriteOnly))
+        clear.write("5");
+}
+
+double median(QList<double> values)
+{
+    if (values.isEmpty())
+        return 0;
+    std::sort(values.begin(), values.end());
+    return values.at(values.size() / 2);
+}
+
+// Every page of /users through ApiClient (decoded), 3 in flight as ExportJob asks: the fetch's
+// share of an export.
+double fetchOnlyMs(ApiClient &client, qint64 *rows)
+{
+    QElapsedTimer timer;
+    timer.start();
+    qint64 total = -1;
+    qint64 received = 0;
+    int nextPage = 1;
+    int inFlight = 0;
+    bool failed = false;
+    QObject context;
+    std::function<void()> pump = [&] {
+        const int lastPage = total < 0 ? 1 : int((total + 999) / 1000);
+        while (inFlight < 3 && nextPage <= lastPage && (total >= 0 || nextPage == 1)) {
+            UsersQuery q;
+            q.page = nextPage++;
+            q.limit = 1000;
+            ++inFlight;
+            client.users(q, &context, [&](const ApiResult<Page<UserSummary>> &r) {
+                --inFlight;
+                if (!r.ok()) {
+                    failed = true;
+                    return;
+                }
+                total = r.value().meta.totalItems;
+                received += r.value().items.size();
+                pump();
+            });
+        }
+    };
+    pump();
+    if (!QTest::qWaitFor([&] { return failed || (total >= 0 && inFlight == 0); }, kTimeoutMs) ||
+        failed) {
+        std::fprintf(stderr, "fetching /users failed\n");
+        std::exit(1);
+    }
+    *rows = received;
+    return double(timer.nsecsElapsed()) / 1e6;
+}
+
+} // namespace
+
+int main(int argc, char *argv[])
+{
+    QCoreApplication app(argc, argv);
+    QCommandLineParser parser;
+    const QCommandLineOption dbOpt(QStringLiteral("db"), QStringLiteral("database"),
+                                   QStringLiteral("FILE"), QStringLiteral("/tmp/h8-gen.db"));
+    const QCommandLineOption usersOpt(QStringLiteral("users"), QStringLiteral("demo users"),
+                                      QStringLiteral("N"), QStringLiteral("100000"));
+    const QCommandLineOption tracesOpt(QStringLiteral("traces"), QStringLiteral("demo traces"),
+                                       QStringLiteral("M"), QStringLiteral("1000000"));
+    const QCommandLineOption seedOpt(QStringLiteral("seed"), QStringLiteral("seed"),
+                                     QStringLiteral("S"), QStringLiteral("42"));
+    const QCommandLineOption runsOpt(QStringLiteral("runs"), QStringLiteral("runs per format"),
+                                     QStringLiteral("R"), QStringLiteral("3"));
+    const QCommandLineOption formatsOpt(
+        QStringLiteral("formats"), QStringLiteral("formats to measure"), QStringLiteral("LIST"),
+        QStringLiteral("csv,tsv,json,jsonl,xlsx"));
+    const QCommandLineOption outOpt(QStringLiteral("out"), QStringLiteral("folder for the files"),
+                                    QStringLiteral("DIR"), QDir::tempPath());
+    parser.addOptions({dbOpt, usersOpt, tracesOpt, seedOpt, runsOpt, formatsOpt, outOpt});
+    parser.addHelpOption();
+    parser.process(app);
+    const int runs = std::max(1, parser.value(runsOpt).toInt());
+
+    BenchServer server;
+    if (!server.start(parser.value(dbOpt), parser.value(usersOpt), parser.value(tracesOpt),
+                      parser.value(seedOpt)))
+        return 1;
+    std::printf("server %s, database %s\n", qPrintable(server.connection().baseUrl.toString()),
+                qPrintable(parser.value(dbOpt)));
+    ApiClient client;
+    client.setConnection(server.connection());
+
+    QList<double> fetch;
+    qint64 rows = 0;
+    for (int run = 0; run < runs + 1; ++run) {
+        const double ms = fetchOnlyMs(client, &rows);
+        if (run > 0) // the first run warms the server's caches
+            fetch.append(ms);
+    }
+    std::printf("fetch only: %lld users, median %.0f ms over %d runs\n", rows, median(fetch), runs);
+
+    std::printf("%-6s %10s %10s %12s %14s %14s\n", "format", "median ms", "max ms", "file MB",
+                "peak +RSS MB", "RSS after MB");
+    for (const QString &name : parser.value(formatsOpt).split(QLatin1Char(','))) {
+        const std::optional<ExportFormat> format = ExportColumns::formatFromName(name);
+        if (!format) {
+            std::fprintf(stderr, "unknown format %s\n", qPrintable(name));
+            return 1;
+        }
+        QList<double> times;
+        double peakGrowth = 0;
+        double after = 0;
+        qint64 bytes = 0;
+        const QString path = QDir(parser.value(outOpt)).filePath(u"bench-export."_qs + name);
+        for (int run = 0; run < runs; ++run) {
+            ExportJob job;
+            job.setClient(&client);
+            ExportOptions options;
+            options.format = *format;
+            options.path = path;
+            job.setOptions(options);
+            job.setQuery(UsersQuery{});
+            QSignalSpy finished(&job, &ExportJob::finished);
+            const double before = statusMb("VmRSS");
+            resetPeak();
+            QElapsedTimer timer;
+            timer.start();
+            job.start();
+            if (!finished.wait(kTimeoutMs) || !finished.constFirst().at(0).toBool()) {
+                std::fprintf(stderr, "export failed: %s\n",
+                             finished.isEmpty()
+                                 ? "timeout"
+                                 : qPrintable(finished.constFirst().at(1).toString()));
+                return 1;
+            }
+            times.append(double(timer.nsecsElapsed()) / 1e6);
+            peakGrowth = std::max(peakGrowth, statusMb("VmHWM") - before);
+            after = statusMb("VmRSS");
+            bytes = QFileInfo(path).size();
+            if (job.rowsWritten() != rows) {
+                std::fprintf(stderr, "wrote %lld rows, expected %lld\n", job.rowsWritten(), rows);
+                return 1;
+            }
+        }
+        QFile::remove(path);
+        std::printf("%-6s %10.0f %10.0f %12.1f %14.1f %14.1f\n", qPrintable(name), median(times),
+                    *std::max_element(times.begin(), times.end()), double(bytes) / 1e6, peakGrowth,
+                    after);
+    }
+    return 0;
+}
