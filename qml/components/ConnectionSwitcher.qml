@@ -6,9 +6,12 @@ import XeroML.Dashboard
 // Which server the window reads from; choosing another reloads the pages.
 ComboBox {
     id: box
+    objectName: "connectionSwitcher"
 
     model: AppContext.connections.names
     currentIndex: AppContext.connections.indexOf(AppContext.currentConnection)
+    // A connection from --base-url is not a saved one: still say which server this is.
+    displayText: currentIndex >= 0 ? currentText : AppContext.currentConnection
     implicitContentWidthPolicy: ComboBox.WidestText
     onActivated: (index) => AppContext.switchConnection(box.textAt(index))
 

@@ -190,6 +190,8 @@ Item {
 
             AppContext.switchConnection("Another connection");
             compare(AppContext.currentConnection, "Another connection");
+            compare(child("connectionSwitcher").displayText, "Another connection",
+                    "the switcher names a connection that is not a saved one");
             compare(window.pages.depth, 1, "back on the users page");
             verify(window.currentPage === users());
             compare(window.forwardStack.length, 0, "Forward leads nowhere into the old connection");
