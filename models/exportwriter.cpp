@@ -172,13 +172,15 @@ private:
     bool m_open = false;
 };
 
-// RFC 4180: comma-separated, CRLF after every record, fields with a comma, quote or line
-// break quoted with quotes doubled; UTF-8, optionally with a BOM for Excel.
-class CsvWriter final : public TextWriter
+// CSV (RFC 4180: comma-separated, CRLF after every record, fields with a comma, quote or line
+// break quoted with quotes doubled) and TSV (one line per row as the clipboard's TSV: tabs and
+// line breaks inside a value become spaces); UTF-8, optionally with a BOM for Excel.
+class DelimitedWriter final : public TextWriter
 {
 public:
-    explicit CsvWriter(bool bom)
-        : m_bom(bom)
+    DelimitedWriter(bool csv, bool bom)
+        : m_csv(csv)
+        , m_bom(bom)
     {}
 
 private:
@@ -196,63 +198,29 @@ private:
     {
         for (qsizetype i = 0; i < values.size(); ++i) {
             if (i > 0)
-                m_buffer.append(',');
+                m_buffer.append(m_csv ? ',' : '\t');
             bool isText = false;
             QString text = cellText(values.at(i), &isText);
             if (isText)
                 text = neutralised(text);
-            if (text.contains(QLatin1Char(',')) || text.contains(QLatin1Char('"')) ||
-                text.contains(QLatin1Char('\n')) || text.contains(QLatin1Char('\r'))) {
+            if (!m_csv) {
+                for (QChar &c : text) {
+                    if (c == QLatin1Char('\t') || c == QLatin1Char('\n') || c == QLatin1Char('\r'))
+                        c = QLatin1Char(' ');
+                }
+                m_buffer.append(text.toUtf8());
+            } else if (text.contains(QLatin1Char(',')) || text.contains(QLatin1Char('"')) ||
+                       text.contains(QLatin1Char('\n')) || text.contains(QLatin1Char('\r'))) {
                 text.replace(QLatin1Char('"'), QLatin1String("\"\""));
                 m_buffer.append('"').append(text.toUtf8()).append('"');
             } else {
                 m_buffer.append(text.toUtf8());
             }
         }
-        m_buffer.append("\r\n");
+        m_buffer.append(m_csv ? "\r\n" : "\n");
     }
 
-    bool m_bom;
-};
-
-// Tab-separated, one line per row (as the clipboard's TSV): tabs and line breaks inside a
-// value become spaces.
-class TsvWriter final : public TextWriter
-{
-public:
-    explicit TsvWriter(bool bom)
-        : m_bom(bom)
-    {}
-
-private:
-    void begin() override
-    {
-        if (m_bom)
-            m_buffer.append("\xEF\xBB\xBF");
-        QVariantList header;
-        for (const QString &h : std::as_const(m_headers))
-            header.append(h);
-        row(header);
-    }
-
-    void row(const QVariantList &values) override
-    {
-        for (qsizetype i = 0; i < values.size(); ++i) {
-            if (i > 0)
-                m_buffer.append('\t');
-            bool isText = false;
-            QString text = cellText(values.at(i), &isText);
-            if (isText)
-                text = neutralised(text);
-            for (QChar &c : text) {
-                if (c == QLatin1Char('\t') || c == QLatin1Char('\n') || c == QLatin1Char('\r'))
-                    c = QLatin1Char(' ');
-            }
-            m_buffer.append(text.toUtf8());
-        }
-        m_buffer.append('\n');
-    }
-
+    bool m_csv;
     bool m_bom;
 };
 
@@ -567,9 +535,9 @@ std::unique_ptr<ExportWriter> ExportWriter::create(ExportFormat format, bool bom
 {
     switch (format) {
     case ExportFormat::Csv:
-        return std::make_unique<CsvWriter>(bom);
+        return std::make_unique<DelimitedWriter>(true, bom);
     case ExportFormat::Tsv:
-        return std::make_unique<TsvWriter>(bom);
+        return std::make_unique<DelimitedWriter>(false, bom);
     case ExportFormat::Json:
         return std::make_unique<JsonWriter>(false);
     case ExportFormat::Jsonl:

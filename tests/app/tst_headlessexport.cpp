@@ -42,6 +42,7 @@ private Q_SLOTS:
 private:
     [[nodiscard]] Result run(const QStringList &arguments, const QString &secret) const;
     [[nodiscard]] QStringList connectionArguments() const;
+    [[nodiscard]] Connection connection() const;
     [[nodiscard]] QString heaviestUser() const;
 
     TestServer m_server;
@@ -95,14 +96,19 @@ QStringList TestHeadlessExport::connectionArguments() const
             m_server.credentials().publicKey};
 }
 
-QString TestHeadlessExport::heaviestUser() const
+Connection TestHeadlessExport::connection() const
 {
-    ApiClient client;
     Connection c;
     c.baseUrl = m_server.baseUrl();
     c.publicKey = m_server.credentials().publicKey;
     c.secretKey = m_server.credentials().secretKey;
-    client.setConnection(c);
+    return c;
+}
+
+QString TestHeadlessExport::heaviestUser() const
+{
+    ApiClient client;
+    client.setConnection(connection());
     UsersQuery q;
     q.orderField = u"totalTraces"_qs;
     q.limit = 1;
@@ -166,11 +172,7 @@ void TestHeadlessExport::equalsTheEngine()
 
     // The same export through the engine, as the dialog runs it.
     ApiClient client;
-    Connection c;
-    c.baseUrl = m_server.baseUrl();
-    c.publicKey = m_server.credentials().publicKey;
-    c.secretKey = m_server.credentials().secretKey;
-    client.setConnection(c);
+    client.setConnection(connection());
     ExportJob job;
     job.setClient(&client);
     ExportOptions options;
@@ -343,7 +345,7 @@ void TestHeadlessExport::failuresLeaveNoFile()
     QFETCH(QString, message);
     QTemporaryDir dir;
     QString output = dir.filePath(u"users.csv"_qs);
-    QStringList connection = connectionArguments();
+    QStringList server = connectionArguments();
     QString secret = m_server.credentials().secretKey;
     if (problem == u"401"_qs) {
         secret = u"sk-not-the-key"_qs;
@@ -352,12 +354,12 @@ void TestHeadlessExport::failuresLeaveNoFile()
         QVERIFY(closed.listen(QHostAddress::LocalHost, 0));
         const quint16 port = closed.serverPort();
         closed.close();
-        connection[1] = u"http://127.0.0.1:%1"_qs.arg(port);
+        server[1] = u"http://127.0.0.1:%1"_qs.arg(port);
     } else {
         output = dir.filePath(u"no-such-folder/users.csv"_qs);
     }
     const Result r =
-        run(QStringList{u"--export"_qs, u"users"_qs, u"--output"_qs, output} + connection, secret);
+        run(QStringList{u"--export"_qs, u"users"_qs, u"--output"_qs, output} + server, secret);
     QCOMPARE(r.exitCode, 1);
     QVERIFY2(r.err.startsWith("xeroml-dashboard: ") && r.err.count('\n') == 1, r.err.constData());
     QVERIFY2(QString::fromUtf8(r.err).contains(message), r.err.constData());
