@@ -39,7 +39,8 @@ ChartView {
     }
 
     function rebuild() {
-        axisX.categories = chart.labels;
+        // The title says USD: the axis drops the "$" so that turned labels stay short.
+        axisX.categories = chart.labels.map(label => String(label).replace(/^\$/, ""));
         set.values = chart.counts;
         let max = 0;
         for (let i = 0; i < chart.counts.length; ++i)
@@ -62,7 +63,7 @@ ChartView {
             if (String(labels[i]).length > longest.length)
                 longest = String(labels[i]);
         }
-        longestLabel.text = longest;
+        longestLabel.text = longest.replace(/^\$/, "");
         rebuild();
     }
 
@@ -72,7 +73,7 @@ ChartView {
     }
     onCountsChanged: rebuild()
 
-    title: qsTr("Users by total cost (USD, log buckets)")
+    title: qsTr("Users by total cost in USD (log buckets)")
     titleFont.bold: true
     legend.visible: false
     antialiasing: true
@@ -91,10 +92,10 @@ ChartView {
         labelsFormat: "@value"
         axisX: BarCategoryAxis {
             id: axisX
-            labelsFont.pixelSize: 10
+            labelsFont.pixelSize: labelsAngle === 0 ? 10 : 9
             // Upright when each bar has room for the longest label, else turned.
             labelsAngle: chart.plotArea.width / Math.max(1, chart.labels.length)
-                         >= longestLabel.advanceWidth + 16 ? 0 : -90
+                         >= longestLabel.advanceWidth * 1.3 + 16 ? 0 : -90
         }
         BarSet {
             id: set
@@ -106,12 +107,21 @@ ChartView {
         onHovered: (status, index) => hoverLabel.text = status ? chart.describe(index) : ""
     }
 
-    Text {
-        id: hoverLabel
-        anchors.right: parent.right
-        anchors.top: parent.top
-        anchors.margins: 8
-        color: "#333"
+    // Inside the plot's top-right corner, clear of the title.
+    Rectangle {
+        visible: hoverLabel.text.length > 0
+        x: chart.plotArea.x + chart.plotArea.width - width - 4
+        y: chart.plotArea.y + 4
+        width: hoverLabel.implicitWidth + 12
+        height: hoverLabel.implicitHeight + 6
+        radius: 3
+        color: "#f2ffffff"
+        border.color: "#dde1e6"
+        Text {
+            id: hoverLabel
+            anchors.centerIn: parent
+            color: "#333"
+        }
     }
 
     Text {

@@ -85,11 +85,20 @@ ChartView {
         }
     }
 
-    Text {
-        id: hoverLabel
-        anchors.right: parent.right
-        anchors.top: parent.top
-        anchors.margins: 8
-        color: "#333"
+    // Inside the plot's bottom-right corner, where the shortest bars leave room.
+    Rectangle {
+        visible: hoverLabel.text.length > 0
+        x: chart.plotArea.x + chart.plotArea.width - width - 4
+        y: chart.plotArea.y + chart.plotArea.height - height - 4
+        width: hoverLabel.implicitWidth + 12
+        height: hoverLabel.implicitHeight + 6
+        radius: 3
+        color: "#f2ffffff"
+        border.color: "#dde1e6"
+        Text {
+            id: hoverLabel
+            anchors.centerIn: parent
+            color: "#333"
+        }
     }
 }
