@@ -90,30 +90,9 @@ CostHistogram CostHistogram::fromColumns(const TraceColumns &columns, const User
 std::optional<CostHistogram> CostHistogram::fromSql(const QSqlDatabase &db,
                                                     const UsersRequest &request, QString *error)
 {
-    // The same selection as /users' SQL: users with a trace in the window and environments
-    // whose lower-cased id contains the lower-cased search text.
-    QString where = QStringLiteral("user_id IS NOT NULL");
+    // The same selection as /users' SQL.
     QVariantList binds;
-    if (request.fromMs) {
-        where += QStringLiteral(" AND ts >= ?");
-        binds.append(*request.fromMs);
-    }
-    if (request.toMs) {
-        where += QStringLiteral(" AND ts < ?");
-        binds.append(*request.toMs);
-    }
-    if (!request.environments.isEmpty()) {
-        QStringList marks;
-        for (const QString &environment : request.environments) {
-            marks.append(QStringLiteral("?"));
-            binds.append(environment);
-        }
-        where += QStringLiteral(" AND environment IN (%1)").arg(marks.join(QLatin1Char(',')));
-    }
-    if (!request.search.isEmpty()) {
-        where += QStringLiteral(" AND instr(user_id_lower, ?) > 0");
-        binds.append(request.search.toLower());
-    }
+    const QString where = request.sqlWhere(&binds);
     // Integer sums, bucketed by their number of digits: exact, and only a few rows come back.
     const QString sql =
         QStringLiteral("SELECT CASE WHEN cost > 0 THEN length(cost) ELSE 0 END AS digits,"

@@ -535,34 +535,8 @@ std::optional<UsersPage> Store::users(const UsersRequest &request, QString *erro
 
 std::optional<UsersPage> Store::usersSql(const UsersRequest &request, QString *error) const
 {
-    QString where = QStringLiteral("user_id IS NOT NULL");
     QVariantList binds;
-    if (request.fromMs) {
-        where += QStringLiteral(" AND ts >= ?");
-        binds.append(*request.fromMs);
-    }
-    if (request.toMs) {
-        where += QStringLiteral(" AND ts < ?");
-        binds.append(*request.toMs);
-    }
-    if (!request.environments.isEmpty()) {
-        QStringList marks;
-        for (const QString &environment : request.environments) {
-            marks.append(QStringLiteral("?"));
-            binds.append(environment);
-        }
-        where += QStringLiteral(" AND environment IN (%1)").arg(marks.join(QLatin1Char(',')));
-    }
-    if (!request.search.isEmpty()) {
-        // Both sides lower-cased by Qt (full Unicode), compared with instr(): no LIKE
-        // wildcards to escape and no ASCII-only case folding.
-        where += QStringLiteral(" AND instr(user_id_lower, ?) > 0");
-        binds.append(request.search.toLower());
-    }
-    if (!request.userId.isEmpty()) {
-        where += QStringLiteral(" AND user_id = ?");
-        binds.append(request.userId);
-    }
+    const QString where = request.sqlWhere(&binds);
 
     const QString direction = request.descending ? QStringLiteral("DESC") : QStringLiteral("ASC");
     QString orderBy;

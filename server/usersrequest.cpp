@@ -74,6 +74,38 @@ QString UsersRequest::formatTimestamp(qint64 ms)
     return QDateTime::fromMSecsSinceEpoch(ms, Qt::UTC).toString(Qt::ISODateWithMs);
 }
 
+QString UsersRequest::sqlWhere(QVariantList *binds) const
+{
+    QString where = QStringLiteral("user_id IS NOT NULL");
+    if (fromMs) {
+        where += QStringLiteral(" AND ts >= ?");
+        binds->append(*fromMs);
+    }
+    if (toMs) {
+        where += QStringLiteral(" AND ts < ?");
+        binds->append(*toMs);
+    }
+    if (!environments.isEmpty()) {
+        QStringList marks;
+        for (const QString &environment : environments) {
+            marks.append(QStringLiteral("?"));
+            binds->append(environment);
+        }
+        where += QStringLiteral(" AND environment IN (%1)").arg(marks.join(QLatin1Char(',')));
+    }
+    if (!search.isEmpty()) {
+        // Both sides lower-cased by Qt (full Unicode), compared with instr(): no LIKE
+        // wildcards to escape and no ASCII-only case folding.
+        where += QStringLiteral(" AND instr(user_id_lower, ?) > 0");
+        binds->append(search.toLower());
+    }
+    if (!userId.isEmpty()) {
+        where += QStringLiteral(" AND user_id = ?");
+        binds->append(userId);
+    }
+    return where;
+}
+
 std::optional<UsersRequest> UsersRequest::fromQuery(const QUrlQuery &query, bool withPaging,
                                                     QString *error)
 {

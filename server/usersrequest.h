@@ -5,6 +5,7 @@
 #include <QString>
 #include <QStringList>
 #include <QUrlQuery>
+#include <QVariantList>
 
 #include <optional>
 
@@ -42,6 +43,9 @@ struct UsersRequest
     QStringList environments;     ///< empty = every environment
     QString userId;               ///< exact user id (for /users/{userId}); empty = all users
 
+    /// The WHERE condition over the traces table that selects this request's traces of users
+    /// (window, environments, search, exact user id); its values are appended to *binds.
+    [[nodiscard]] QString sqlWhere(QVariantList *binds) const;
     /// Parses the query string; nullopt with *error naming the bad parameter otherwise.
     /// withPaging = false ignores page, limit and orderBy (the single-user endpoint).
     [[nodiscard]] static std::optional<UsersRequest> fromQuery(const QUrlQuery &query,
