@@ -3,13 +3,15 @@
 // from opening the page to its header and charts drawn, minus the server's own time for
 // the same requests (/users/{id} and every page of /metrics/daily), per time range.
 // Usage: bench_user_page [--db FILE] [--users N] [--traces M] [--seed S] [--runs R]
-// An existing --db is reused as is.
+//                        [--rank K] [--ranges 7d,30d,90d]
+// --rank K opens the K-th heaviest user (1 = the heaviest). An existing --db is reused as is.
+// QT_LOGGING_RULES=xeroml.api.debug=true logs each of the page's requests with its time.
 #include "api/apiclient.h"
 #include "views/appcontext.h"
 
+#include <QApplication>
 #include <QCommandLineParser>
 #include <QElapsedTimer>
-#include <QApplication>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -53,7 +55,7 @@ QByteArray timedGet(QNetworkAccessManager &nam, const Connection &c, const QStri
                     const QUrlQuery &query, double *ms)
 {
     QUrl url = c.baseUrl;
-    url.setPath(path);
+    url.setPath(path, QUrl::TolerantMode); // path holds percent-encoded ids
     url.setQuery(query);
     QNetworkRequest request(url);
     request.setRawHeader("Authorization",
@@ -67,6 +69,12 @@ QByteArray timedGet(QNetworkAccessManager &nam, const Connection &c, const QStri
         std::exit(1);
     const QByteArray body = reply->readAll();
     reply->deleteLater();
+    // A 404 would time the wrong thing (a percent-encoded id encoded twice once did).
+    if (const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+        status != 200) {
+        std::fprintf(stderr, "%s: HTTP %d %s\n", qPrintable(path), status, body.constData());
+        std::exit(1);
+    }
     *ms += double(timer.nsecsElapsed()) / 1e6;
     return body;
 }
@@ -88,7 +96,13 @@ int main(int argc, char *argv[])
                                      QStringLiteral("S"), QStringLiteral("42"));
     const QCommandLineOption runsOpt(QStringLiteral("runs"), QStringLiteral("runs per range"),
                                      QStringLiteral("R"), QStringLiteral("5"));
-    parser.addOptions({dbOpt, usersOpt, tracesOpt, seedOpt, runsOpt});
+    const QCommandLineOption rankOpt(QStringLiteral("rank"),
+                                     QStringLiteral("open the K-th heaviest user"),
+                                     QStringLiteral("K"), QStringLiteral("1"));
+    const QCommandLineOption rangesOpt(QStringLiteral("ranges"),
+                                       QStringLiteral("time range presets, comma-separated"),
+                                       QStringLiteral("LIST"), QStringLiteral("7d,30d,90d"));
+    parser.addOptions({dbOpt, usersOpt, tracesOpt, seedOpt, runsOpt, rankOpt, rangesOpt});
     parser.addHelpOption();
     parser.process(app);
     const int runs = parser.value(runsOpt).toInt();
@@ -125,6 +139,8 @@ int main(int argc, char *argv[])
     QUrlQuery heaviestQuery;
     heaviestQuery.addQueryItem(QStringLiteral("orderBy"), QStringLiteral("totalTraces.desc"));
     heaviestQuery.addQueryItem(QStringLiteral("limit"), QStringLiteral("1"));
+    heaviestQuery.addQueryItem(QStringLiteral("page"),
+                               QString::number(std::max(1, parser.value(rankOpt).toInt())));
     const QJsonObject top =
         QJsonDocument::fromJson(
             timedGet(nam, connection, QStringLiteral("/api/public/users"), heaviestQuery, &ignored))
@@ -134,8 +150,8 @@ int main(int argc, char *argv[])
             .at(0)
             .toObject();
     const QString userId = top.value(QLatin1String("userId")).toString();
-    std::printf("heaviest user %s: %lld traces\n", qPrintable(userId),
-                top.value(QLatin1String("totalTraces")).toInteger());
+    std::printf("user #%d by traces, %s: %lld traces\n", std::max(1, parser.value(rankOpt).toInt()),
+                qPrintable(userId), top.value(QLatin1String("totalTraces")).toInteger());
 
     ApiClient client;
     AppContext context(&client);
@@ -143,11 +159,12 @@ int main(int argc, char *argv[])
     context.setReady(connection);
     QQuickWindow::setGraphicsApi(QSGRendererInterface::Software);
 
-    std::printf("\nopen the user page -> header and charts drawn (ms, median of %d)\n", runs);
-    std::printf("%-10s %10s %10s %10s\n", "range", "server", "drawn", "above");
-    for (const QString &preset :
-         {QStringLiteral("7d"), QStringLiteral("30d"), QStringLiteral("90d")}) {
-        QList<double> serverMs, drawnMs, aboveMs;
+    std::printf("\nopen the user page -> header and charts drawn (ms, median of %d); histogram:\n"
+                "until the first score name's histogram is drawn too (Metrics queries)\n",
+                runs);
+    std::printf("%-10s %10s %10s %10s %10s\n", "range", "server", "drawn", "above", "histogram");
+    for (const QString &preset : parser.value(rangesOpt).split(QLatin1Char(','))) {
+        QList<double> serverMs, drawnMs, aboveMs, histogramMs;
         for (int run = 0; run < runs; ++run) {
             // The server's own time for what the page's header and charts need.
             double s = 0;
@@ -184,7 +201,15 @@ int main(int argc, char *argv[])
             QObject *timeRange = controller->property("timeRange").value<QObject *>();
             timeRange->setProperty("preset", preset);
             view.show();
-            waitOrDie([&] { return ready; }, "the page's data");
+            // Header and charts: the page's state, not its ready report (which on the overview
+            // also waits for the score histogram, measured below).
+            waitOrDie(
+                [&] {
+                    return controller->property("loaded").toBool() &&
+                           !controller->property("loading").toBool() &&
+                           controller->property("dailyLoaded").toBool();
+                },
+                "the page's data");
             bool swapped = false;
             QObject::connect(&view, &QQuickWindow::frameSwapped, &view, [&] { swapped = true; });
             view.requestUpdate();
@@ -193,9 +218,18 @@ int main(int argc, char *argv[])
             serverMs.append(s);
             drawnMs.append(d);
             aboveMs.append(d - s);
+            // The score histogram comes last (its queries wait for header and charts); waiting
+            // for it also keeps its server work out of the next run.
+            QObject *scores = controller->property("scoreDistribution").value<QObject *>();
+            waitOrDie([&] { return ready && !scores->property("loading").toBool(); },
+                      "the histogram");
+            swapped = false;
+            view.requestUpdate();
+            waitOrDie([&] { return swapped; }, "a frame");
+            histogramMs.append(double(timer.nsecsElapsed()) / 1e6);
         }
-        std::printf("%-10s %10.1f %10.1f %10.1f\n", qPrintable(preset), median(serverMs),
-                    median(drawnMs), median(aboveMs));
+        std::printf("%-10s %10.1f %10.1f %10.1f %10.1f\n", qPrintable(preset), median(serverMs),
+                    median(drawnMs), median(aboveMs), median(histogramMs));
     }
     AppContext::setInstance(nullptr);
     server.terminate();

@@ -161,6 +161,7 @@ void SessionListModel::appendPage(const Page<SessionSummary> &page)
     if (spanChange)
         Q_EMIT spanChanged();
     setLoaded(true);
+    updateTraceTimesSettled(); // loaded before: the first row may be new
 }
 
 void SessionListModel::requestTraceTimes(int firstRow, int lastRow)
@@ -211,6 +212,7 @@ void SessionListModel::pumpTraceTimes()
         if (m_rows.at(*row).state == Times::Loading)
             m_inFlight.insert(id, handle);
     }
+    updateTraceTimesSettled();
 }
 
 void SessionListModel::cancelTraceTimes()
@@ -219,6 +221,7 @@ void SessionListModel::cancelTraceTimes()
         h.cancel();
     m_inFlight.clear();
     m_queue.clear();
+    updateTraceTimesSettled();
 }
 
 void SessionListModel::traceTimesArrived(const QString &sessionId,
@@ -238,7 +241,7 @@ void SessionListModel::traceTimesArrived(const QString &sessionId,
             m_rows[*row].state = Times::Failed;
         }
     }
-    pumpTraceTimes();
+    pumpTraceTimes(); // also updates traceTimesSettled
 }
 
 void SessionListModel::setTraceTimes(const QString &sessionId, const QList<QDateTime> &times)
@@ -259,6 +262,18 @@ void SessionListModel::setTraceTimes(const QString &sessionId, const QList<QDate
     m_queue.removeOne(sessionId);
     const QModelIndex i = index(row);
     Q_EMIT dataChanged(i, i, {TraceTimesRole, TraceTimesLoadedRole});
+    updateTraceTimesSettled();
+}
+
+void SessionListModel::updateTraceTimesSettled()
+{
+    const bool firstKnown = m_rows.isEmpty() || m_rows.constFirst().state == Times::Loaded ||
+                            m_rows.constFirst().state == Times::Failed;
+    const bool settled = m_loaded && firstKnown && m_queue.isEmpty() && m_inFlight.isEmpty();
+    if (settled == m_traceTimesSettled)
+        return;
+    m_traceTimesSettled = settled;
+    Q_EMIT traceTimesSettledChanged();
 }
 
 int SessionListModel::rowCount(const QModelIndex &parent) const
@@ -389,6 +404,7 @@ void SessionListModel::setLoaded(bool loaded)
         return;
     m_loaded = loaded;
     Q_EMIT loadedChanged();
+    updateTraceTimesSettled();
 }
 
 void SessionListModel::setLoading(bool loading)

@@ -27,6 +27,9 @@ class SessionListModel : public QAbstractListModel
     Q_PROPERTY(QDateTime earliest READ earliest NOTIFY spanChanged)
     /// The last trace of all loaded sessions (the shared time axis' end); invalid if none.
     Q_PROPERTY(QDateTime latest READ latest NOTIFY spanChanged)
+    /// The first row's trace times are known and no trace-time request is waiting or in
+    /// flight: what a view asked for is drawn (true with no rows once loaded).
+    Q_PROPERTY(bool traceTimesSettled READ traceTimesSettled NOTIFY traceTimesSettledChanged)
 
 public:
     enum Role {
@@ -94,6 +97,7 @@ public:
     [[nodiscard]] bool loaded() const { return m_loaded; }
     [[nodiscard]] QDateTime earliest() const { return m_earliest; }
     [[nodiscard]] QDateTime latest() const { return m_latest; }
+    [[nodiscard]] bool traceTimesSettled() const { return m_traceTimesSettled; }
 
     [[nodiscard]] int rowCount(const QModelIndex &parent = {}) const override;
     [[nodiscard]] QVariant data(const QModelIndex &index, int role) const override;
@@ -108,6 +112,7 @@ Q_SIGNALS:
     void loadedChanged();
     void queryChanged();
     void spanChanged();
+    void traceTimesSettledChanged();
 
 private:
     enum class Times { Unknown, Queued, Loading, Loaded, Failed };
@@ -125,6 +130,7 @@ private:
     void setErrorString(const QString &error);
     void setLoaded(bool loaded);
     void setLoading(bool loading);
+    void updateTraceTimesSettled();
 
     QPointer<ApiClient> m_client;
     SessionsQuery m_query;
@@ -138,6 +144,7 @@ private:
     QDateTime m_earliest;
     QDateTime m_latest;
     bool m_loaded = false;
+    bool m_traceTimesSettled = false;
     bool m_loading = false;
     QString m_errorString;
 };

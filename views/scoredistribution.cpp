@@ -3,6 +3,7 @@
 
 #include <QLocale>
 
+#include <algorithm>
 #include <cmath>
 
 ScoreDistribution::ScoreDistribution(QObject *parent)
@@ -28,7 +29,9 @@ void ScoreDistribution::load(ApiClient *client, const QString &userId, const QDa
     m_requests.clear();
     m_names.clear();
     m_error.clear();
-    m_pending = 0;
+    m_namesPending = false;
+    m_expected = false;
+    m_current = 0;
     m_client = client;
     m_userId = userId;
     m_from = from;
@@ -46,10 +49,10 @@ void ScoreDistribution::load(ApiClient *client, const QString &userId, const QDa
     const QString max = q.addMetric(QStringLiteral("value"), QStringLiteral("max"));
     q.orderBy = {{count, true}};
     q.rowLimit = MaxNames;
-    m_pending = 1;
+    m_namesPending = true;
     m_requests.append(client->metrics(
         q, this, [this, count, avg, min, max](const ApiResult<QList<MetricsRow>> &result) {
-            --m_pending;
+            m_namesPending = false;
             if (!result.ok()) {
                 m_error = tr("Score distribution unavailable: %1").arg(result.error().message);
                 return publish();
@@ -65,54 +68,85 @@ void ScoreDistribution::load(ApiClient *client, const QString &userId, const QDa
                 if (n.count > 0)
                     m_names.append(n);
             }
-            loadBuckets();
+            m_current = std::clamp(m_current, 0, std::max(0, int(m_names.size()) - 1));
+            // Each bucket is a query over all of the user's scores: only the name on screen
+            // is counted; the others when they are picked.
+            if (!m_names.isEmpty())
+                loadBuckets(m_current);
+            publish();
         }));
     publish();
 }
 
-void ScoreDistribution::loadBuckets()
+void ScoreDistribution::setCurrent(int index)
 {
-    for (int i = 0; i < m_names.size(); ++i) {
-        const Name &n = m_names.at(i);
-        if (n.max <= n.min) { // one value only: a single full bucket
-            m_names[i].counts[0] = n.count;
-            continue;
-        }
-        const double width = (n.max - n.min) / Buckets;
-        for (int b = 0; b < Buckets; ++b) {
-            MetricsQuery q = base();
-            q.filterEquals(QStringLiteral("name"), n.name);
-            const double lower = n.min + width * b;
-            q.filters.append({QStringLiteral("value"), QStringLiteral(">="), QJsonValue(lower),
-                              QStringLiteral("number")});
-            // The last bucket includes the maximum itself.
-            if (b < Buckets - 1)
-                q.filters.append({QStringLiteral("value"), QStringLiteral("<"),
-                                  QJsonValue(n.min + width * (b + 1)), QStringLiteral("number")});
-            const QString key = q.addMetric(QStringLiteral("count"), QStringLiteral("count"));
-            ++m_pending;
-            m_requests.append(m_client->metrics(
-                q, this, [this, i, b, key](const ApiResult<QList<MetricsRow>> &result) {
-                    --m_pending;
-                    if (!result.ok())
-                        m_error =
-                            tr("Score distribution unavailable: %1").arg(result.error().message);
-                    else if (!result.value().isEmpty())
-                        m_names[i].counts[b] =
-                            qint64(result.value().constFirst().metric(key).value_or(0));
-                    if (m_pending == 0)
-                        publish();
-                }));
-        }
+    if (index == m_current || index < 0 || (index >= m_names.size() && !m_names.isEmpty()))
+        return;
+    m_current = index;
+    if (index < m_names.size())
+        loadBuckets(index);
+    publish();
+}
+
+void ScoreDistribution::expect()
+{
+    if (m_expected)
+        return;
+    m_expected = true;
+    Q_EMIT changed();
+}
+
+bool ScoreDistribution::loading() const
+{
+    if (m_expected || m_namesPending)
+        return true;
+    return m_current < m_names.size() && !m_names.at(m_current).loaded && m_error.isEmpty();
+}
+
+void ScoreDistribution::loadBuckets(int i)
+{
+    Name &n = m_names[i];
+    if (n.asked || !m_client)
+        return;
+    n.asked = true;
+    if (n.max <= n.min) { // one value only: a single full bucket
+        n.counts[0] = n.count;
+        n.loaded = true;
+        return;
     }
-    if (m_pending == 0)
-        publish();
+    const double width = (n.max - n.min) / Buckets;
+    for (int b = 0; b < Buckets; ++b) {
+        MetricsQuery q = base();
+        q.filterEquals(QStringLiteral("name"), n.name);
+        const double lower = n.min + width * b;
+        q.filters.append({QStringLiteral("value"), QStringLiteral(">="), QJsonValue(lower),
+                          QStringLiteral("number")});
+        // The last bucket includes the maximum itself.
+        if (b < Buckets - 1)
+            q.filters.append({QStringLiteral("value"), QStringLiteral("<"),
+                              QJsonValue(n.min + width * (b + 1)), QStringLiteral("number")});
+        const QString key = q.addMetric(QStringLiteral("count"), QStringLiteral("count"));
+        ++n.pending;
+        m_requests.append(m_client->metrics(
+            q, this, [this, i, b, key](const ApiResult<QList<MetricsRow>> &result) {
+                Name &name = m_names[i];
+                --name.pending;
+                if (!result.ok())
+                    m_error = tr("Score distribution unavailable: %1").arg(result.error().message);
+                else if (!result.value().isEmpty())
+                    name.counts[b] = qint64(result.value().constFirst().metric(key).value_or(0));
+                if (name.pending == 0) {
+                    name.loaded = m_error.isEmpty();
+                    publish();
+                }
+            }));
+    }
 }
 
 void ScoreDistribution::publish()
 {
     m_series.clear();
-    if (m_pending == 0 && m_error.isEmpty()) {
+    if (!m_namesPending && m_error.isEmpty()) {
         const QLocale locale(QLocale::English, QLocale::UnitedStates);
         for (const Name &n : m_names) {
             QVariantList labels;
@@ -131,7 +165,8 @@ void ScoreDistribution::publish()
                                         {QStringLiteral("min"), n.min},
                                         {QStringLiteral("max"), n.max},
                                         {QStringLiteral("labels"), labels},
-                                        {QStringLiteral("counts"), counts}});
+                                        {QStringLiteral("counts"), counts},
+                                        {QStringLiteral("loaded"), n.loaded}});
         }
     }
     Q_EMIT changed();

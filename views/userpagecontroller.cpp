@@ -3,6 +3,8 @@
 
 #include "models/format.h"
 
+Q_LOGGING_CATEGORY(lcUserPage, "xeroml.ui.user", QtWarningMsg)
+
 UserPageController::UserPageController(QObject *parent)
     : QObject(parent)
 {
@@ -12,12 +14,13 @@ UserPageController::UserPageController(QObject *parent)
     connect(&m_traceSearchDebounce, &QTimer::timeout, this, &UserPageController::applyTracesQuery);
     connect(&m_traces, &TraceListModel::queryChanged, this,
             &UserPageController::tracesQueryChanged);
-    connect(&m_daily, &QAbstractItemModel::modelReset, this, &UserPageController::dailyChanged);
-    connect(&m_daily, &DailyUsageModel::loadedChanged, this, &UserPageController::dailyChanged);
+    // daysChanged comes once per new set of rows (and their models): the charts rebuild once.
+    m_models = m_daily.modelUsage();
+    connect(&m_daily, &DailyUsageModel::daysChanged, this, &UserPageController::updateChartLists);
+    connect(&m_daily, &DailyUsageModel::loadedChanged, this,
+            &UserPageController::dailyLoadedChanged);
     connect(&m_daily, &DailyUsageModel::loadedChanged, this,
             &UserPageController::loadDistributionWhenReady);
-    connect(&m_daily, &DailyUsageModel::daysChanged, this, &UserPageController::dailyChanged);
-    m_models = m_daily.modelUsage();
     connect(&m_sessions, &SessionListModel::spanChanged, this, &UserPageController::axisChanged);
     connect(&m_sessions, &SessionListModel::totalCountChanged, this,
             &UserPageController::totalsChanged);
@@ -169,37 +172,6 @@ QList<double> UserPageController::dayColumn(int column) const
     return values;
 }
 
-QStringList UserPageController::dayLabels() const
-{
-    QStringList labels;
-    for (int row = 0; row < m_daily.rowCount(); ++row)
-        labels.append(m_daily.index(row, 0)
-                          .data(DailyUsageModel::DateRole)
-                          .toDate()
-                          .toString(QStringLiteral("MM-dd")));
-    return labels;
-}
-
-QList<double> UserPageController::dayTraces() const
-{
-    return dayColumn(DailyUsageModel::TracesColumn);
-}
-
-QList<double> UserPageController::dayInputTokens() const
-{
-    return dayColumn(DailyUsageModel::InputTokensColumn);
-}
-
-QList<double> UserPageController::dayOutputTokens() const
-{
-    return dayColumn(DailyUsageModel::OutputTokensColumn);
-}
-
-QList<double> UserPageController::dayCost() const
-{
-    return dayColumn(DailyUsageModel::CostColumn);
-}
-
 QList<double> UserPageController::modelColumn(int column) const
 {
     const ModelUsageModel *models = m_models;
@@ -209,30 +181,27 @@ QList<double> UserPageController::modelColumn(int column) const
     return values;
 }
 
-QStringList UserPageController::modelNames() const
+void UserPageController::updateChartLists()
 {
-    const ModelUsageModel *models = m_models;
-    QStringList names;
-    for (int row = 0; row < models->rowCount(); ++row) {
-        const QString name = models->index(row, 0).data(ModelUsageModel::ModelRole).toString();
-        names.append(name.isEmpty() ? tr("(no model)") : name);
+    m_dayLabels.clear();
+    for (int row = 0; row < m_daily.rowCount(); ++row)
+        m_dayLabels.append(m_daily.index(row, 0)
+                               .data(DailyUsageModel::DateRole)
+                               .toDate()
+                               .toString(QStringLiteral("MM-dd")));
+    m_dayTraces = dayColumn(DailyUsageModel::TracesColumn);
+    m_dayInputTokens = dayColumn(DailyUsageModel::InputTokensColumn);
+    m_dayOutputTokens = dayColumn(DailyUsageModel::OutputTokensColumn);
+    m_dayCost = dayColumn(DailyUsageModel::CostColumn);
+    m_modelNames.clear();
+    for (int row = 0; row < m_models->rowCount(); ++row) {
+        const QString name = m_models->index(row, 0).data(ModelUsageModel::ModelRole).toString();
+        m_modelNames.append(name.isEmpty() ? tr("(no model)") : name);
     }
-    return names;
-}
-
-QList<double> UserPageController::modelCost() const
-{
-    return modelColumn(ModelUsageModel::CostColumn);
-}
-
-QList<double> UserPageController::modelInputTokens() const
-{
-    return modelColumn(ModelUsageModel::InputTokensColumn);
-}
-
-QList<double> UserPageController::modelOutputTokens() const
-{
-    return modelColumn(ModelUsageModel::OutputTokensColumn);
+    m_modelCost = modelColumn(ModelUsageModel::CostColumn);
+    m_modelInputTokens = modelColumn(ModelUsageModel::InputTokensColumn);
+    m_modelOutputTokens = modelColumn(ModelUsageModel::OutputTokensColumn);
+    Q_EMIT dailyChanged();
 }
 
 void UserPageController::setClient(ApiClient *client)
@@ -240,10 +209,14 @@ void UserPageController::setClient(ApiClient *client)
     if (m_client == client)
         return;
     m_client = client;
-    m_traces.setClient(client);
-    m_daily.setClient(client);
-    m_sessions.setClient(client);
-    m_scores.setClient(client);
+    // A model handed a client loads its first page at once. The models get it only once
+    // their query is set (refresh(), loadTab()): before that, the hidden tabs' lists asked
+    // for the whole project's traces, sessions and scores, and the one-threaded local server
+    // answered those (seconds on a large project) before the header and charts.
+    m_traces.setClient(nullptr);
+    m_daily.setClient(nullptr);
+    m_sessions.setClient(nullptr);
+    m_scores.setClient(nullptr);
     Q_EMIT clientChanged();
     refresh();
 }
@@ -286,6 +259,20 @@ void UserPageController::setActiveTab(const QString &tab)
         loadTab(tab);
 }
 
+namespace {
+
+// Hands the page's client to a tab's model whose query is already set (one request), or
+// loads the model again when neither client nor query changed.
+template<typename Model> void loadWith(Model &model, ApiClient *client, bool queryChanged)
+{
+    if (model.client() != client)
+        model.setClient(client);
+    else if (!queryChanged)
+        model.reload();
+}
+
+} // namespace
+
 void UserPageController::loadTab(const QString &tab)
 {
     m_loadedTabs.insert(tab);
@@ -293,8 +280,7 @@ void UserPageController::loadTab(const QString &tab)
     if (tab == QLatin1String("traces")) {
         const TracesQuery before = m_traces.query();
         applyTracesQuery();
-        if (m_traces.query() == before)
-            m_traces.reload();
+        loadWith(m_traces, m_client, !(m_traces.query() == before));
     } else if (tab == QLatin1String("sessions")) {
         SessionsQuery sessions;
         sessions.userId = m_userId;
@@ -303,16 +289,14 @@ void UserPageController::loadTab(const QString &tab)
         sessions.environments = s.environments;
         sessions.orderField = QStringLiteral("firstTraceAt");
         sessions.descending = true;
-        if (m_sessions.query() == sessions)
-            m_sessions.reload();
-        else
-            m_sessions.setQuery(sessions);
+        const SessionsQuery before = m_sessions.query();
+        m_sessions.setQuery(sessions);
+        loadWith(m_sessions, m_client, !(m_sessions.query() == before));
         Q_EMIT axisChanged();
     } else if (tab == QLatin1String("feedback")) {
         const ScoresQuery before = m_scores.query();
         applyScoresQuery();
-        if (m_scores.query() == before)
-            m_scores.reload();
+        loadWith(m_scores, m_client, !(m_scores.query() == before));
     }
 }
 
@@ -357,16 +341,41 @@ void UserPageController::refresh()
     // The charts need a bounded axis: "all time" shows the 90 days up to now.
     daily.from = s.from.isValid() ? s.from : QDateTime::currentDateTimeUtc().addDays(-90);
     daily.to = s.to;
-    if (m_daily.query() == daily)
-        m_daily.reload();
-    else
-        m_daily.setQuery(daily);
+    const DailyMetricsQuery before = m_daily.query();
+    m_daily.setQuery(daily);
+    loadWith(m_daily, m_client, !(m_daily.query() == before));
     // The tabs' lists load when their tab is shown; the histograms once header and charts
     // are in, so that the page's first screen never waits behind them.
     m_loadedTabs.clear();
     m_distributionPending = true;
+    m_scoreDistribution.expect();
     loadTab(m_activeTab);
     Q_EMIT summaryChanged();
+}
+
+void UserPageController::logShown() const
+{
+    int rows = 0;
+    if (m_activeTab == QLatin1String("traces")) {
+        rows = m_traces.rowCount();
+    } else if (m_activeTab == QLatin1String("sessions")) {
+        rows = m_sessions.rowCount();
+    } else if (m_activeTab == QLatin1String("feedback")) {
+        rows = m_scores.rowCount();
+    } else {
+        for (int row = 0; row < m_daily.rowCount(); ++row) { // days with traces
+            const QModelIndex day = m_daily.index(row, DailyUsageModel::TracesColumn);
+            if (day.data(DailyUsageModel::ValueRole).toLongLong() > 0)
+                ++rows;
+        }
+    }
+    int marks = 0; // the timeline's first row: its trace marks
+    if (m_activeTab == QLatin1String("sessions") && rows > 0)
+        marks = int(m_sessions.traceTimes(0).size());
+    qCInfo(lcUserPage).noquote().nospace()
+        << "user page shown: user \"" << m_userId << "\", header \""
+        << m_figures.value(QStringLiteral("userId")).toString() << "\", tab " << m_activeTab << ", "
+        << rows << " rows, " << marks << " marks, error \"" << m_error << '"';
 }
 
 QVariantMap UserPageController::describe(const UserSummary &u)

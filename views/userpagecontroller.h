@@ -10,11 +10,14 @@
 #include "views/scoredistribution.h"
 #include "views/timerange.h"
 
+#include <QLoggingCategory>
 #include <QObject>
 #include <QQmlEngine>
 #include <QSet>
 #include <QTimer>
 #include <QVariantMap>
+
+Q_DECLARE_LOGGING_CATEGORY(lcUserPage)
 
 /// One user's page: their totals over the page's time range and environment.
 class UserPageController : public QObject
@@ -59,7 +62,7 @@ class UserPageController : public QObject
     Q_PROPERTY(QList<double> modelCost READ modelCost NOTIFY dailyChanged)
     Q_PROPERTY(QList<double> modelInputTokens READ modelInputTokens NOTIFY dailyChanged)
     Q_PROPERTY(QList<double> modelOutputTokens READ modelOutputTokens NOTIFY dailyChanged)
-    Q_PROPERTY(bool dailyLoaded READ dailyLoaded NOTIFY dailyChanged)
+    Q_PROPERTY(bool dailyLoaded READ dailyLoaded NOTIFY dailyLoadedChanged)
     /// The user's sessions, for the timeline.
     Q_PROPERTY(SessionListModel *sessions READ sessionModel CONSTANT)
     /// Sessions and scores matching, all pages together (doubles: QML numbers).
@@ -101,15 +104,15 @@ public:
     }
     [[nodiscard]] QString traceSearch() const { return m_traceSearch; }
     void setTraceSearch(const QString &text);
-    [[nodiscard]] QStringList dayLabels() const;
-    [[nodiscard]] QList<double> dayTraces() const;
-    [[nodiscard]] QList<double> dayInputTokens() const;
-    [[nodiscard]] QList<double> dayOutputTokens() const;
-    [[nodiscard]] QList<double> dayCost() const;
-    [[nodiscard]] QStringList modelNames() const;
-    [[nodiscard]] QList<double> modelCost() const;
-    [[nodiscard]] QList<double> modelInputTokens() const;
-    [[nodiscard]] QList<double> modelOutputTokens() const;
+    [[nodiscard]] QStringList dayLabels() const { return m_dayLabels; }
+    [[nodiscard]] QList<double> dayTraces() const { return m_dayTraces; }
+    [[nodiscard]] QList<double> dayInputTokens() const { return m_dayInputTokens; }
+    [[nodiscard]] QList<double> dayOutputTokens() const { return m_dayOutputTokens; }
+    [[nodiscard]] QList<double> dayCost() const { return m_dayCost; }
+    [[nodiscard]] QStringList modelNames() const { return m_modelNames; }
+    [[nodiscard]] QList<double> modelCost() const { return m_modelCost; }
+    [[nodiscard]] QList<double> modelInputTokens() const { return m_modelInputTokens; }
+    [[nodiscard]] QList<double> modelOutputTokens() const { return m_modelOutputTokens; }
     [[nodiscard]] bool dailyLoaded() const { return m_daily.loaded(); }
     [[nodiscard]] SessionListModel *sessionModel() { return &m_sessions; }
     [[nodiscard]] double sessionTotal() const { return double(m_sessions.totalCount()); }
@@ -137,6 +140,9 @@ public:
 
     /// Loads everything again (Retry, F5); presets move with the clock.
     Q_INVOKABLE void refresh();
+    /// Logs what the page shows once it is drawn (xeroml.ui.user, info): the user, the
+    /// header's user, the tab and its rows; end-to-end tests read it.
+    Q_INVOKABLE void logShown() const;
 
     /// A UserSummary formatted for people (also what the users page shows).
     [[nodiscard]] static QVariantMap describe(const UserSummary &user);
@@ -149,6 +155,7 @@ Q_SIGNALS:
     void activeTabChanged();
     void tracesQueryChanged();
     void dailyChanged();
+    void dailyLoadedChanged();
     void axisChanged();
     void totalsChanged();
     void scoreFilterChanged();
@@ -173,6 +180,16 @@ private:
     TraceListModel m_traces;
     DailyUsageModel m_daily;
     ModelUsageModel *m_models = nullptr; // owned by m_daily
+    // The charts' lists, built once per change of the daily rows (not on every read).
+    QStringList m_dayLabels;
+    QList<double> m_dayTraces;
+    QList<double> m_dayInputTokens;
+    QList<double> m_dayOutputTokens;
+    QList<double> m_dayCost;
+    QStringList m_modelNames;
+    QList<double> m_modelCost;
+    QList<double> m_modelInputTokens;
+    QList<double> m_modelOutputTokens;
     QString m_traceSearch;
     QTimer m_traceSearchDebounce;
     SessionListModel m_sessions;
@@ -184,6 +201,7 @@ private:
 
     [[nodiscard]] QList<double> dayColumn(int column) const;
     [[nodiscard]] QList<double> modelColumn(int column) const;
+    void updateChartLists();
     void applyTracesQuery();
     void applyScoresQuery();
     void loadTab(const QString &tab);

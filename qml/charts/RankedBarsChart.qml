@@ -14,6 +14,9 @@ ChartView {
     property string stackedName: ""
     property color color: "#4a7fd1"
     property color stackedColor: "#f0a04b"
+    // Counts and tokens are whole numbers; money gets a "$" and cents.
+    property bool wholeNumbers: true
+    property string valuePrefix: ""
 
     function rebuild() {
         const categories = [];
@@ -33,16 +36,37 @@ ChartView {
         second.values = stacked ? b : [];
         const valueAxis = chart.axisX(series);
         if (valueAxis) {
+            // Round ticks, few of them: the labels of large token counts are wide.
             valueAxis.min = 0;
-            valueAxis.max = max > 0 ? max * 1.08 : 1;
-            valueAxis.labelFormat = max >= 1000 ? "%.0f" : "%.3g";
+            valueAxis.max = Math.max(max * 1.05, chart.wholeNumbers ? 4 : 0.01);
+            valueAxis.tickCount = 4;
+            valueAxis.applyNiceNumbers();
+            valueAxis.labelFormat = chart.valuePrefix + (chart.wholeNumbers ? "%.0f" : valueAxis.max < 0.1 ? "%.3f" : "%.2f");
         }
     }
 
-    onLabelsChanged: rebuild()
-    onValuesChanged: rebuild()
-    onStackedValuesChanged: rebuild()
+    // Days, values and stacked values change one after another when new data arrives: build
+    // the bars once, after all of them (before the next frame), not once per property.
+    function scheduleRebuild() {
+        rebuildTimer.restart();
+    }
+    Timer {
+        id: rebuildTimer
+        interval: 0
+        onTriggered: chart.rebuild()
+    }
 
+    onLabelsChanged: scheduleRebuild()
+    onValuesChanged: scheduleRebuild()
+    onStackedValuesChanged: scheduleRebuild()
+
+    // Axis numbers with thousands separators ("%.0f" and "%.2f" labels go through the locale;
+    // the C locale of containers and CI omits them).
+    localizeNumbers: true
+    Component.onCompleted: {
+        if (Qt.locale().name === "C")
+            chart.locale = Qt.locale("en_US");
+    }
     titleFont.bold: true
     legend.visible: stackedName.length > 0
     legend.alignment: Qt.AlignBottom

@@ -11,7 +11,9 @@ ColumnLayout {
 
     required property ScoreDistribution distribution
     readonly property var series: distribution.series
-    readonly property var current: series.length > 0 ? series[Math.min(names.currentIndex, series.length - 1)] : null
+    readonly property var current: series.length > 0 ? series[Math.min(root.distribution.current, series.length - 1)] : null
+    // The shown name's buckets are counted (a query per bucket): the chart waits for them.
+    readonly property bool counted: current !== null && current.loaded
 
     spacing: 2
 
@@ -19,6 +21,8 @@ ColumnLayout {
         id: names
         Layout.fillWidth: true
         visible: root.series.length > 1
+        // Picking a name counts its buckets, once.
+        onCurrentIndexChanged: root.distribution.current = currentIndex
         Repeater {
             model: root.series
             delegate: TabButton {
@@ -32,7 +36,7 @@ ColumnLayout {
     DailyBarsChart {
         Layout.fillWidth: true
         Layout.fillHeight: true
-        visible: root.current !== null
+        visible: root.counted
         title: root.current
                ? qsTr("Scores: %1 (n=%2, avg %3)").arg(root.current.name).arg(root.current.count)
                      .arg(Number(root.current.average).toFixed(2))
@@ -46,7 +50,7 @@ ColumnLayout {
     Label {
         Layout.fillWidth: true
         Layout.fillHeight: true
-        visible: root.current === null
+        visible: !root.counted
         horizontalAlignment: Text.AlignHCenter
         verticalAlignment: Text.AlignVCenter
         wrapMode: Text.Wrap

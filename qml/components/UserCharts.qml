@@ -50,6 +50,8 @@ GridLayout {
         values: grid.controller.dayCost
         seriesName: qsTr("Cost")
         color: "#3f9b6e"
+        wholeNumbers: false
+        valuePrefix: "$"
     }
     RankedBarsChart {
         Layout.fillWidth: true
@@ -61,6 +63,8 @@ GridLayout {
         values: grid.controller.modelCost
         seriesName: qsTr("Cost")
         color: "#3f9b6e"
+        wholeNumbers: false
+        valuePrefix: "$"
     }
     RankedBarsChart {
         Layout.fillWidth: true

@@ -36,9 +36,28 @@ Page {
         forceActiveFocus();
     }
 
+    // The open tab's own data is in (for the timeline, its first rows' marks; for the
+    // overview, the score histogram, which loads after header and charts): a screenshot of
+    // a deep-linked tab waits for it.
+    readonly property bool tabShown: {
+        switch (page.tabName) {
+        case "traces":
+            return controller.traces.loaded;
+        case "sessions":
+            return controller.sessions.loaded && controller.sessions.traceTimesSettled;
+        case "feedback":
+            return controller.scores.loaded;
+        default:
+            return !controller.scoreDistribution.loading;
+        }
+    }
+    onTabShownChanged: reportReadyOnce()
+
     function reportReadyOnce() {
-        if (!reportedReady && controller.loaded && !controller.loading && controller.dailyLoaded) {
+        if (!reportedReady && controller.loaded && !controller.loading && controller.dailyLoaded
+                && tabShown) {
             reportedReady = true;
+            controller.logShown();
             AppContext.reportPageReady(controller.errorString);
         }
     }
@@ -48,7 +67,7 @@ Page {
         userId: page.userId
         activeTab: page.tabName
         onSummaryChanged: page.reportReadyOnce()
-        onDailyChanged: page.reportReadyOnce()
+        onDailyLoadedChanged: page.reportReadyOnce()
     }
     Binding {
         target: controller

@@ -111,6 +111,9 @@ void TestSessionListModel::traceTimesLoadLazilyAndBounded()
     QVERIFY(waitLoaded(model));
     const int rows = std::min(model.rowCount(), 12);
     QVERIFY(rows > 4);
+    // Rows but no marks yet: not settled (a screenshot would show bare bars).
+    QVERIFY(!model.traceTimesSettled());
+    QSignalSpy settledChanges(&model, &SessionListModel::traceTimesSettledChanged);
     int maxInFlight = 0;
     QSet<int> changedRows;
     connect(&model, &QAbstractItemModel::dataChanged, this,
@@ -125,9 +128,12 @@ void TestSessionListModel::traceTimesLoadLazilyAndBounded()
     QCOMPARE(model.traceTimeRequestsQueued(), rows - 2);
     model.requestTraceTimes(0, rows - 1); // asking again queues nothing twice
     QCOMPARE(model.traceTimeRequestsInFlight() + model.traceTimeRequestsQueued(), rows);
+    QVERIFY(!model.traceTimesSettled());
     QVERIFY(QTest::qWaitFor([&] { return changedRows.size() == rows; }, 15000));
     QVERIFY(maxInFlight <= 2);
     QCOMPARE(model.traceTimeRequestsInFlight(), 0);
+    QVERIFY(model.traceTimesSettled());
+    QCOMPARE(settledChanges.size(), 1);
     for (int row = 0; row < rows; ++row) {
         const QModelIndex i = model.index(row);
         QVERIFY(i.data(SessionListModel::TraceTimesLoadedRole).toBool());
