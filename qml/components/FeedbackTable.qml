@@ -56,7 +56,7 @@ ColumnLayout {
         Layout.fillWidth: true
         Layout.fillHeight: true
         model: root.controller.scores
-        columnWidths: [150, 150, 100, 120, 120, 380, 220]
+        columnWidths: [175, 150, 100, 120, 120, 355, 220]
         numericColumns: Array.from({ length: 7 }, (_, column) => root.controller.isScoreColumnNumeric(column))
         loaded: root.controller.scores.loaded
         emptyText: qsTr("No feedback matches")
