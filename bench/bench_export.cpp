@@ -3,7 +3,9 @@
 // the reference dataset, against xeroml-server in its own process over loopback HTTP:
 //   1. the fetch alone: every /users page (1000 rows, 3 in flight) read and decoded, no file;
 //   2. ExportJob to CSV, TSV, JSON, JSONL and XLSX: start() to finished(), file size;
-//   3. peak resident memory the export adds (VmHWM reset before each run) — bounded if rows
+//   3. CPU time of the client and of the server process per run: on a loaded machine the
+//      wall time swings, CPU time much less (wall ≈ the larger of the two when pipelined);
+//   4. peak resident memory the export adds (VmHWM reset before each run) — bounded if rows
 //      stream; compare with the size of the file.
 // Usage: bench_export [--db FILE] [--users N] [--traces M] [--seed S] [--runs R]
 //                     [--formats csv,xlsx,…] [--out DIR]
@@ -23,6 +25,8 @@
 
 #include <algorithm>
 #include <cstdio>
+
+#include <unistd.h>
 
 namespace {
 
@@ -46,6 +50,21 @@ void resetPeak()
     QFile clear(QStringLiteral("/proc/self/clear_refs"));
     if (clear.open(QIODevice::WriteOnly))
         clear.write("5");
+}
+
+// User + system CPU time of a process in ms (/proc/PID/stat fields 14 and 15).
+double cpuMs(qint64 pid)
+{
+    QFile stat(QStringLiteral("/proc/%1/stat").arg(pid));
+    if (!stat.open(QIODevice::ReadOnly))
+        return 0;
+    const QByteArray text = stat.readAll();
+    // The command name (field 2) may hold spaces: count fields after its closing parenthesis.
+    const QList<QByteArray> fields = text.mid(text.lastIndexOf(')') + 2).split(' ');
+    if (fields.size() < 13)
+        return 0;
+    const double ticks = fields.at(11).toDouble() + fields.at(12).toDouble();
+    return ticks * 1000.0 / double(sysconf(_SC_CLK_TCK));
 }
 
 double median(QList<double> values)
@@ -132,17 +151,27 @@ int main(int argc, char *argv[])
     ApiClient client;
     client.setConnection(server.connection());
 
+    const qint64 self = QCoreApplication::applicationPid();
     QList<double> fetch;
+    QList<double> fetchClientCpu;
+    QList<double> fetchServerCpu;
     qint64 rows = 0;
     for (int run = 0; run < runs + 1; ++run) {
+        const double client0 = cpuMs(self);
+        const double server0 = cpuMs(server.pid());
         const double ms = fetchOnlyMs(client, &rows);
-        if (run > 0) // the first run warms the server's caches
-            fetch.append(ms);
+        if (run == 0)
+            continue; // the first run warms the server's caches
+        fetch.append(ms);
+        fetchClientCpu.append(cpuMs(self) - client0);
+        fetchServerCpu.append(cpuMs(server.pid()) - server0);
     }
-    std::printf("fetch only: %lld users, median %.0f ms over %d runs\n", rows, median(fetch), runs);
+    std::printf("fetch only: %lld users, median %.0f ms wall, CPU %.0f ms client, %.0f ms server "
+                "(over %d runs)\n",
+                rows, median(fetch), median(fetchClientCpu), median(fetchServerCpu), runs);
 
-    std::printf("%-6s %10s %10s %12s %14s %14s\n", "format", "median ms", "max ms", "file MB",
-                "peak +RSS MB", "RSS after MB");
+    std::printf("%-6s %10s %10s %12s %12s %10s %13s %13s\n", "format", "median ms", "max ms",
+                "client CPU", "server CPU", "file MB", "peak +RSS MB", "RSS after MB");
     for (const QString &name : parser.value(formatsOpt).split(QLatin1Char(','))) {
         const std::optional<ExportFormat> format = ExportColumns::formatFromName(name);
         if (!format) {
@@ -150,6 +179,8 @@ int main(int argc, char *argv[])
             return 1;
         }
         QList<double> times;
+        QList<double> clientCpu;
+        QList<double> serverCpu;
         double peakGrowth = 0;
         double after = 0;
         qint64 bytes = 0;
@@ -165,6 +196,8 @@ int main(int argc, char *argv[])
             QSignalSpy finished(&job, &ExportJob::finished);
             const double before = statusMb("VmRSS");
             resetPeak();
+            const double client0 = cpuMs(self);
+            const double server0 = cpuMs(server.pid());
             QElapsedTimer timer;
             timer.start();
             job.start();
@@ -176,6 +209,8 @@ int main(int argc, char *argv[])
                 return 1;
             }
             times.append(double(timer.nsecsElapsed()) / 1e6);
+            clientCpu.append(cpuMs(self) - client0);
+            serverCpu.append(cpuMs(server.pid()) - server0);
             peakGrowth = std::max(peakGrowth, statusMb("VmHWM") - before);
             after = statusMb("VmRSS");
             bytes = QFileInfo(path).size();
@@ -185,9 +220,9 @@ int main(int argc, char *argv[])
             }
         }
         QFile::remove(path);
-        std::printf("%-6s %10.0f %10.0f %12.1f %14.1f %14.1f\n", qPrintable(name), median(times),
-                    *std::max_element(times.begin(), times.end()), double(bytes) / 1e6, peakGrowth,
-                    after);
+        std::printf("%-6s %10.0f %10.0f %12.0f %12.0f %10.1f %13.1f %13.1f\n", qPrintable(name),
+                    median(times), *std::max_element(times.begin(), times.end()), median(clientCpu),
+                    median(serverCpu), double(bytes) / 1e6, peakGrowth, after);
     }
     return 0;
 }
