@@ -419,6 +419,10 @@ private:
 
 int run(QCoreApplication &app)
 {
+    // One clear line on failure: the engine's and the client's log lines stay out unless
+    // asked for with QT_LOGGING_RULES.
+    if (qEnvironmentVariableIsEmpty("QT_LOGGING_RULES"))
+        QLoggingCategory::setFilterRules(QStringLiteral("xeroml.*=false"));
     QString error;
     const std::optional<Request> request = parse(app.arguments(), &error);
     if (!request) {
