@@ -17,25 +17,45 @@ ChartView {
     // Counts and tokens are whole numbers; money gets a "$" and cents.
     property bool wholeNumbers: true
     property string valuePrefix: ""
-    // Many days: their labels would not fit under the bars; a few are written below instead.
-    readonly property int labelEvery: days.length > 16 ? Math.ceil(days.length / 8) : 1
+    // Many days: their labels would not fit under the bars; every labelEvery-th is written.
+    readonly property int labelEvery: days.length > 12 ? Math.ceil(days.length / 8) : 1
 
+    // The top of the value axis: 4 round steps ("nice numbers"), whole for counts.
+    function niceMax(max) {
+        const target = Math.max(max, chart.wholeNumbers ? 4 : 0.01) / 4;
+        const magnitude = Math.pow(10, Math.floor(Math.log10(target)));
+        let step = 10 * magnitude;
+        for (const s of [1, 2, 2.5, 5]) {
+            if (s * magnitude >= target) {
+                step = s * magnitude;
+                break;
+            }
+        }
+        return 4 * (chart.wholeNumbers ? Math.max(1, Math.ceil(step)) : step);
+    }
+
+    // Each axis property set lays the axis out again: only what changed is set. The day axis
+    // is a plain value axis without labels (a category axis lays out a label per day even
+    // when they are hidden: most of the page's drawing time at 90 days).
     function rebuild() {
-        axis.categories = chart.days;
         first.values = chart.values;
         second.values = chart.stackedValues.length === chart.values.length ? chart.stackedValues : [];
         let max = 0;
         for (let i = 0; i < chart.values.length; ++i)
             max = Math.max(max, chart.values[i] + (second.values.length ? chart.stackedValues[i] : 0));
         const valueAxis = chart.axisY(series);
-        if (valueAxis) {
-            // Round ticks ("nice numbers"): whole numbers never show as 8.8 traces.
-            valueAxis.min = 0;
-            valueAxis.max = Math.max(max * 1.05, chart.wholeNumbers ? 4 : 0.01);
-            valueAxis.tickCount = 5;
-            valueAxis.applyNiceNumbers();
-            valueAxis.labelFormat = chart.valuePrefix + (chart.wholeNumbers ? "%.0f" : valueAxis.max < 0.1 ? "%.3f" : "%.2f");
-        }
+        const dayAxis = chart.axisX(series);
+        if (!valueAxis || !dayAxis)
+            return;
+        const lastDay = Math.max(chart.days.length, 1) - 0.5;
+        if (dayAxis.max !== lastDay)
+            dayAxis.max = lastDay;
+        const top = niceMax(max);
+        if (valueAxis.max !== top)
+            valueAxis.max = top;
+        const format = chart.valuePrefix + (chart.wholeNumbers ? "%.0f" : top < 0.1 ? "%.3f" : "%.2f");
+        if (valueAxis.labelFormat !== format)
+            valueAxis.labelFormat = format;
     }
 
     // Days, values and stacked values change one after another when new data arrives: build
@@ -59,13 +79,23 @@ ChartView {
     Component.onCompleted: {
         if (Qt.locale().name === "C")
             chart.locale = Qt.locale("en_US");
+        // Created here: qmllint (Qt 6.4) does not know ValueAxis as a declared type.
+        const dayAxis = Qt.createQmlObject("import QtCharts; ValueAxis { min: -0.5; max: 0.5;"
+                                           + " labelsVisible: false; gridVisible: false; tickCount: 2 }",
+                                           chart, "DailyBarsChart.dayAxis");
+        chart.setAxisX(dayAxis, series);
+        const valueAxis = chart.axisY(series);
+        if (valueAxis) {
+            valueAxis.min = 0;
+            valueAxis.tickCount = 5;
+        }
     }
     titleFont.bold: true
     legend.visible: stackedName.length > 0
-    legend.alignment: labelEvery > 1 ? Qt.AlignTop : Qt.AlignBottom
+    legend.alignment: Qt.AlignTop
     antialiasing: true
     margins.top: 2
-    margins.bottom: labelEvery > 1 ? 16 : 2
+    margins.bottom: 16
     margins.left: 2
     margins.right: 2
     backgroundRoundness: 4
@@ -73,11 +103,6 @@ ChartView {
     StackedBarSeries {
         id: series
         barWidth: 0.8
-        axisX: BarCategoryAxis {
-            id: axis
-            labelsVisible: chart.labelEvery === 1
-            labelsFont.pixelSize: 10
-        }
         BarSet {
             id: first
             label: chart.seriesName
@@ -92,9 +117,9 @@ ChartView {
         }
     }
 
-    // Every labelEvery-th day under its bar, when the axis' own labels are off.
+    // Every labelEvery-th day under its bar.
     Repeater {
-        model: chart.labelEvery > 1 ? Math.ceil(chart.days.length / chart.labelEvery) : 0
+        model: Math.ceil(chart.days.length / chart.labelEvery)
         delegate: Text {
             id: dayLabel
             required property int index

@@ -53,9 +53,13 @@ Page {
     }
     onTabShownChanged: reportReadyOnce()
 
+    // In the app's page stack: in place, not sliding in (a picture taken now is of the page).
+    readonly property bool settled: StackView.view === null || StackView.status === StackView.Active
+    onSettledChanged: reportReadyOnce()
+
     function reportReadyOnce() {
         if (!reportedReady && controller.loaded && !controller.loading && controller.dailyLoaded
-                && tabShown) {
+                && tabShown && settled) {
             reportedReady = true;
             controller.logShown();
             AppContext.reportPageReady(controller.errorString);
