@@ -160,11 +160,11 @@ private:
             return true;
         if (m_file.write(m_buffer) != m_buffer.size()) {
             m_error = errorText(m_file.fileName(), m_file.errorString());
-            m_buffer.clear();
+            m_buffer.truncate(0);
             cancel();
             return false;
         }
-        m_buffer.clear();
+        m_buffer.truncate(0); // keeps the capacity for the next block
         return true;
     }
 
@@ -196,9 +196,11 @@ private:
 
     void row(const QVariantList &values) override
     {
+        // The row as text first, then one UTF-8 conversion per row (not one per cell).
+        m_line.truncate(0);
         for (qsizetype i = 0; i < values.size(); ++i) {
             if (i > 0)
-                m_buffer.append(m_csv ? ',' : '\t');
+                m_line += m_csv ? QLatin1Char(',') : QLatin1Char('\t');
             bool isText = false;
             QString text = cellText(values.at(i), &isText);
             if (isText)
@@ -208,18 +210,20 @@ private:
                     if (c == QLatin1Char('\t') || c == QLatin1Char('\n') || c == QLatin1Char('\r'))
                         c = QLatin1Char(' ');
                 }
-                m_buffer.append(text.toUtf8());
+                m_line += text;
             } else if (text.contains(QLatin1Char(',')) || text.contains(QLatin1Char('"')) ||
                        text.contains(QLatin1Char('\n')) || text.contains(QLatin1Char('\r'))) {
                 text.replace(QLatin1Char('"'), QLatin1String("\"\""));
-                m_buffer.append('"').append(text.toUtf8()).append('"');
+                m_line += QLatin1Char('"') + text + QLatin1Char('"');
             } else {
-                m_buffer.append(text.toUtf8());
+                m_line += text;
             }
         }
-        m_buffer.append(m_csv ? "\r\n" : "\n");
+        m_line += m_csv ? QLatin1String("\r\n") : QLatin1String("\n");
+        m_buffer += m_line.toUtf8();
     }
 
+    QString m_line;
     bool m_csv;
     bool m_bom;
 };
