@@ -91,6 +91,7 @@ void UserListModel::refreshInPlace(const UsersQuery &query, int keepRows)
     const int pages = m_singlePage ? 1 : (rows + limit - 1) / limit;
     m_refreshRows.clear();
     m_refreshTotal = 0;
+    m_refreshKeep = m_singlePage ? m_pageSize : rows;
     requestRefreshPage(1, limit, pages);
 }
 
@@ -117,7 +118,10 @@ void UserListModel::requestRefreshPage(int page, int limit, int pages)
                 requestRefreshPage(page + 1, limit, pages);
                 return;
             }
-            m_covered = qint64(page - 1) * limit + result.value().items.size();
+            // Whole pages may bring more than asked for: the rows keep the asked-for count.
+            if (m_refreshRows.size() > m_refreshKeep)
+                m_refreshRows.resize(m_refreshKeep);
+            m_covered = m_refreshRows.size();
             swapInRefreshed();
             setLoading(false);
             Q_EMIT refreshed();

@@ -130,4 +130,5 @@ private:
     QString m_errorString;
     QList<UserSummary> m_refreshRows; // pages of refreshInPlace() gathered until all are in
     qint64 m_refreshTotal = 0;
+    int m_refreshKeep = 0; // rows refreshInPlace() keeps
 };

@@ -24,6 +24,7 @@ private Q_SLOTS:
     void changedQueryDropsTheLateReply();
     void errorIsShownAndRetryRecovers();
     void appendPageWithoutNetwork();
+    void refreshInPlaceChangesRowsWithoutReset();
 
 private:
     [[nodiscard]] Connection connection() const;
@@ -275,6 +276,57 @@ void TestUserListModel::appendPageWithoutNetwork()
              QStringLiteral("3 numeric scores"));
     QCOMPARE(model.index(1, 0).data(UserListModel::UserIdRole).toString(), b.userId);
     QVERIFY(!model.canFetchMore({})); // no client: nothing to fetch from
+}
+
+void TestUserListModel::refreshInPlaceChangesRowsWithoutReset()
+{
+    ApiClient client;
+    client.setConnection(connection());
+    UserListModel model;
+    model.setPageSize(30);
+    model.setBulkPageSize(70);
+    QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    model.setClient(&client);
+    QVERIFY(waitLoaded(model));
+    const UsersQuery all = model.query();
+    QSignalSpy resets(&model, &QAbstractItemModel::modelReset);
+    QSignalSpy refreshed(&model, &UserListModel::refreshed);
+
+    // Fewer matching users than rows shown: the rows change in place, the rest go.
+    UsersQuery some = all;
+    some.search = QStringLiteral("@");
+    const int before = model.rowCount();
+    model.refreshInPlace(some, before);
+    QVERIFY(model.loading());
+    QVERIFY(refreshed.wait(10000));
+    QVERIFY(!model.loading());
+    QVERIFY(model.rowCount() > 0);
+    QVERIFY(model.rowCount() <= before);
+    QCOMPARE(model.query().search, QStringLiteral("@"));
+    for (int row = 0; row < model.rowCount(); ++row)
+        QVERIFY(model.user(row).userId.contains(QLatin1Char('@')));
+
+    // More rows than one request holds: pages of 70 are gathered, then swapped in at once.
+    model.refreshInPlace(all, 150);
+    QVERIFY(refreshed.wait(10000));
+    QCOMPARE(model.rowCount(), std::min(150, int(model.totalCount())));
+    QCOMPARE(resets.count(), 0);
+    QVERIFY(model.errorString().isEmpty());
+    // The same rows, in the same order, as a fresh load of 150.
+    UserListModel fresh;
+    fresh.setPageSize(150);
+    fresh.setSinglePage(true);
+    fresh.setQuery(all);
+    fresh.setClient(&client);
+    QVERIFY(waitLoaded(fresh));
+    QCOMPARE(fresh.rowCount(), model.rowCount());
+    for (int row = 0; row < model.rowCount(); ++row)
+        QCOMPARE(model.user(row).userId, fresh.user(row).userId);
+    // Paging goes on after the refreshed rows.
+    QVERIFY(model.canFetchMore({}));
+    model.fetchMore({});
+    QVERIFY(waitLoaded(model));
+    QVERIFY(model.rowCount() > 150);
 }
 
 QTEST_GUILESS_MAIN(TestUserListModel)
