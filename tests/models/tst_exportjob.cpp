@@ -299,6 +299,15 @@ void TestExportJob::roundTripsUsers()
     }();
     const QByteArray bytes = readFile(options.path);
     QCOMPARE(bytes.startsWith("\xEF\xBB\xBF"), bom);
+    // Nothing of the connection goes into a file.
+    const auto keys = m_server.credentials();
+    for (const QString &secret : {keys.secretKey, keys.publicKey, m_server.baseUrl().toString()}) {
+        QVERIFY(!bytes.contains(secret.toUtf8()));
+        if (format == ExportFormat::Xlsx) {
+            for (const QByteArray &part : XlsxReader::unzip(options.path))
+                QVERIFY(!part.contains(secret.toUtf8()));
+        }
+    }
 
     // Every format becomes rows of strings; numbers and times are checked by value below.
     QList<QStringList> rows;
