@@ -29,6 +29,8 @@ const QList<Endpoint> &endpoints()
         {"/api/public/metrics/daily",
          {"page", "limit", "userId", "traceName", "tags", "environment", "fromTimestamp",
           "toTimestamp"}},
+        {"/api/public/metrics/user-cost-histogram",
+         {"search", "environment", "fromTimestamp", "toTimestamp"}},
     };
     return list;
 }
