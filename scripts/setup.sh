@@ -12,7 +12,7 @@ packages=(
     qml6-module-qtquick qml6-module-qtquick-controls qml6-module-qtquick-templates
     qml6-module-qtquick-layouts qml6-module-qtquick-window qml6-module-qt-labs-qmlmodels
     qml6-module-qtcharts qml6-module-qttest qml6-module-qtquick-dialogs qt6-qpa-plugins
-    sqlite3 libsqlite3-dev zlib1g-dev libxlsxwriter-dev fonts-dejavu-core
+    sqlite3 libsqlite3-dev zlib1g-dev libxlsxwriter-dev fonts-dejavu-core fonts-wqy-microhei
     gnome-keyring dbus-daemon libsecret-1-0 clang-14 libclang-rt-14-dev
 )
 
