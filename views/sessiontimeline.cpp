@@ -3,6 +3,7 @@
 
 #include "models/format.h"
 
+#include <QLocale>
 #include <QPainter>
 
 #include <algorithm>
@@ -112,6 +113,28 @@ qreal SessionTimeline::xFor(qint64 ms) const
     const qint64 span = std::max<qint64>(1, m_to.toMSecsSinceEpoch() - from);
     const qreal plot = std::max<qreal>(1, width() - LabelWidth - 12);
     return LabelWidth + plot * std::clamp(qreal(ms - from) / qreal(span), 0.0, 1.0);
+}
+
+QVariantList SessionTimeline::axisTicks(qreal width, const QDateTime &from,
+                                        const QDateTime &to) const
+{
+    QVariantList ticks;
+    if (width <= LabelWidth || !from.isValid() || !to.isValid() || from >= to)
+        return ticks;
+    // The grid lines paint() draws: days, or weeks beyond 60 days.
+    const qint64 spanDays = std::max<qint64>(1, from.daysTo(to));
+    const qint64 step = spanDays > 60 ? 7 : 1;
+    const QLocale english(QLocale::English);
+    qreal lastX = -1000;
+    for (QDateTime day(from.date(), QTime(0, 0), Qt::UTC); day < to; day = day.addDays(step)) {
+        const qreal x = xFor(day.toMSecsSinceEpoch());
+        if (day < from || x - lastX < 90)
+            continue;
+        lastX = x;
+        ticks.append(QVariantMap{{QStringLiteral("x"), x},
+                                 {QStringLiteral("text"), english.toString(day.date(), u"MMM d")}});
+    }
+    return ticks;
 }
 
 void SessionTimeline::requestVisible()

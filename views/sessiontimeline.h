@@ -5,6 +5,7 @@
 #include <QDateTime>
 #include <QPointer>
 #include <QQuickPaintedItem>
+#include <QVariantList>
 
 /// Session timelines on one shared time axis: a row per session (a bar from its first to
 /// its last trace) with a mark at each trace's time. Only the rows in view are painted,
@@ -53,6 +54,10 @@ public:
     [[nodiscard]] Q_INVOKABLE QString sessionIdAt(qreal y) const;
     /// Updates hoverText for a mouse position.
     Q_INVOKABLE void hover(qreal x, qreal y);
+    /// Date labels for the time axis at the grid lines, at least ~90 px apart: [{x, text}].
+    /// The arguments are the item's width and axis, so that a QML binding follows them.
+    [[nodiscard]] Q_INVOKABLE QVariantList axisTicks(qreal width, const QDateTime &from,
+                                                     const QDateTime &to) const;
 
     void paint(QPainter *painter) override;
 

@@ -35,6 +35,22 @@ ColumnLayout {
         }
     }
 
+    // Dates along the shared time axis, over the grid lines.
+    Item {
+        Layout.fillWidth: true
+        implicitHeight: 14
+        Repeater {
+            model: timeline.axisTicks(timeline.width, timeline.from, timeline.to)
+            delegate: Label {
+                required property var modelData
+                x: modelData.x - width / 2
+                text: modelData.text
+                font.pixelSize: 10
+                opacity: 0.7
+            }
+        }
+    }
+
     Item {
         Layout.fillWidth: true
         Layout.fillHeight: true
