@@ -7,6 +7,7 @@
 // Usage: bench_users_page [--db FILE] [--users N] [--traces M] [--seed S] [--runs R]
 // An existing --db is reused as is (generate the reference dataset once, reuse it after).
 #include "api/apiclient.h"
+#include "bench/benchserver.h"
 #include "models/userlistmodel.h"
 
 #include <QCommandLineParser>
@@ -15,7 +16,6 @@
 #include <QGuiApplication>
 #include <QNetworkProxy>
 #include <QNetworkReply>
-#include <QProcess>
 #include <QQmlContext>
 #include <QQuickItem>
 #include <QQuickView>
@@ -99,33 +99,11 @@ int main(int argc, char *argv[])
     const int runs = parser.value(runsOpt).toInt();
 
     // The server, in its own process.
-    const QByteArray secret = "sk-bench-" + QByteArray::number(QCoreApplication::applicationPid());
-    QProcess server;
-    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
-    env.insert(QStringLiteral("XEROML_BENCH_SECRET"), QString::fromLatin1(secret));
-    server.setProcessEnvironment(env);
-    server.setProcessChannelMode(QProcess::ForwardedErrorChannel);
-    server.start(QStringLiteral(XEROML_SERVER_BIN),
-                 {QStringLiteral("--db"), parser.value(dbOpt), QStringLiteral("--listen"),
-                  QStringLiteral("127.0.0.1:0"), QStringLiteral("--public-key"),
-                  QStringLiteral("pk-bench"), QStringLiteral("--secret-key-env"),
-                  QStringLiteral("XEROML_BENCH_SECRET"), QStringLiteral("--demo-users"),
-                  parser.value(usersOpt), QStringLiteral("--demo-traces"), parser.value(tracesOpt),
-                  QStringLiteral("--seed"), parser.value(seedOpt)});
-    QByteArray line;
-    if (!QTest::qWaitFor(
-            [&] {
-                line += server.readAllStandardOutput();
-                return line.contains('\n');
-            },
-            kTimeoutMs)) {
-        std::fprintf(stderr, "xeroml-server did not start\n");
+    BenchServer server;
+    if (!server.start(parser.value(dbOpt), parser.value(usersOpt), parser.value(tracesOpt),
+                      parser.value(seedOpt), kTimeoutMs))
         return 1;
-    }
-    Connection connection;
-    connection.baseUrl = QUrl(QString::fromLatin1(line.mid(line.indexOf("http")).trimmed()));
-    connection.publicKey = QStringLiteral("pk-bench");
-    connection.secretKey = QString::fromLatin1(secret);
+    const Connection connection = server.connection();
     std::printf("server %s, database %s\n", qPrintable(connection.baseUrl.toString()),
                 qPrintable(parser.value(dbOpt)));
 
@@ -212,7 +190,5 @@ int main(int argc, char *argv[])
                     model.rowCount() ? (after - before) * 1024 * 1024 / model.rowCount() : 0.0);
     }
 
-    server.terminate();
-    server.waitForFinished(10000);
     return 0;
 }
