@@ -127,6 +127,7 @@ ColumnLayout {
         }
 
         MouseArea {
+            id: menuArea
             // Right-click: the row under the pointer joins the selection, then the menu.
             anchors.fill: parent
             acceptedButtons: Qt.RightButton
@@ -135,7 +136,7 @@ ColumnLayout {
                 if (cell.y >= 0 && root.selectedRows.indexOf(cell.y) < 0)
                     root.selectRow(cell.y, 0);
                 table.forceActiveFocus();
-                menu.popup();
+                menu.popup(menuArea, mouse.x, mouse.y);
             }
         }
         TableMenu {

@@ -222,17 +222,17 @@ Dialog {
             visible: dialog.phase === "done"
             spacing: 6
             Label {
-                Layout.fillWidth: true
-                text: "✓ " + exporter.resultText
+                text: "✓ " + qsTr("Export complete")
                 color: "#1e7b34"
                 font.bold: true
-                wrapMode: Text.Wrap
             }
-            TextField {
+            TextEdit {
+                // What was written and where, selectable (the path can be copied).
                 Layout.fillWidth: true
                 readOnly: true
                 selectByMouse: true
-                text: exporter.resultPath
+                wrapMode: TextEdit.Wrap
+                text: exporter.resultText
             }
         }
 

@@ -10,6 +10,8 @@ Menu {
     property bool hasSelection: false
     property bool canExport: true
 
+    width: 300
+
     signal copyRequested(bool markdown)
     signal exportRequested
 

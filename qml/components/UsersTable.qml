@@ -111,6 +111,7 @@ ColumnLayout {
         }
 
         MouseArea {
+            id: menuArea
             // Right-click: the row under the pointer is selected unless it already is.
             anchors.fill: parent
             acceptedButtons: Qt.RightButton
@@ -119,7 +120,7 @@ ColumnLayout {
                 if (cell.y >= 0 && !root.controller.selectionModel.isRowSelected(cell.y))
                     root.controller.selectRow(cell.y, 0);
                 table.forceActiveFocus();
-                menu.popup();
+                menu.popup(menuArea, mouse.x, mouse.y);
             }
         }
         TableMenu {
