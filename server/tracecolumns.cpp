@@ -137,6 +137,7 @@ int TraceColumns::pairIndex(int user, const QString &sessionId)
 
 void TraceColumns::set(size_t p, const Row &row)
 {
+    m_lastSelection.reset();
     const int user = row.userId.isEmpty() ? -1 : userIndex(row.userId);
     m_user[p] = user;
     m_ts[p] = row.ts;
@@ -155,6 +156,7 @@ void TraceColumns::set(size_t p, const Row &row)
 
 void TraceColumns::remove(qint64 rowid)
 {
+    m_lastSelection.reset();
     const auto it = m_positionOfRowid.constFind(rowid);
     if (it == m_positionOfRowid.constEnd())
         return;
@@ -318,25 +320,40 @@ void TraceColumns::scan(const Filter &filter, std::vector<Totals> *users, Totals
     }
 }
 
+bool TraceColumns::sameQuery(const Selection &selection, const UsersRequest &request) const
+{
+    const Filter &f = selection.filter;
+    return f.fromMs == request.fromMs && f.toMs == request.toMs &&
+           f.environments == request.environments && f.search == request.search &&
+           f.userId == request.userId && selection.field == request.orderField &&
+           selection.descending == request.descending;
+}
+
 UsersPage TraceColumns::users(const UsersRequest &request) const
 {
-    Filter filter;
-    filter.fromMs = request.fromMs;
-    filter.toMs = request.toMs;
-    filter.environments = request.environments;
-    filter.search = request.search;
-    filter.userId = request.userId;
     if (!request.userId.isEmpty() && !m_userIndex.contains(request.userId))
         return {};
-    std::vector<Totals> totals;
-    scan(filter, &totals, nullptr);
-
-    std::vector<int> selected;
-    selected.reserve(totals.size());
-    for (size_t u = 0; u < totals.size(); ++u) {
-        if (totals[u].traces > 0)
-            selected.push_back(static_cast<int>(u));
+    if (!m_lastSelection || !sameQuery(*m_lastSelection, request)) {
+        Selection selection;
+        selection.filter.fromMs = request.fromMs;
+        selection.filter.toMs = request.toMs;
+        selection.filter.environments = request.environments;
+        selection.filter.search = request.search;
+        selection.filter.userId = request.userId;
+        selection.field = request.orderField;
+        selection.descending = request.descending;
+        scan(selection.filter, &selection.totals, nullptr);
+        selection.users.reserve(selection.totals.size());
+        for (size_t u = 0; u < selection.totals.size(); ++u) {
+            if (selection.totals[u].traces > 0)
+                selection.users.push_back(static_cast<int>(u));
+        }
+        m_lastSelection = std::move(selection);
     }
+    Selection &selection = *m_lastSelection;
+    const std::vector<Totals> &totals = selection.totals;
+    std::vector<int> &selected = selection.users;
+
     UsersPage page;
     page.totalItems = static_cast<qint64>(selected.size());
     const size_t offset =
@@ -396,11 +413,18 @@ UsersPage TraceColumns::users(const UsersRequest &request) const
             return desc ? ka > kb : ka < kb;
         return ra < rb;
     };
-    // Only the page is sorted: a deep page costs one linear selection more than the first.
-    const auto first = selected.begin() + static_cast<qsizetype>(offset);
-    if (offset > 0)
-        std::nth_element(selected.begin(), first, selected.end(), less);
-    std::partial_sort(first, selected.begin() + static_cast<qsizetype>(end), selected.end(), less);
+    if (!selection.sorted) {
+        if (offset == 0) {
+            // The first page alone: sort just its rows, and leave the rest for a next page.
+            // partial_sort only permutes the selection, so the set stays valid for later.
+            std::partial_sort(selected.begin(), selected.begin() + static_cast<qsizetype>(end),
+                              selected.end(), less);
+        } else {
+            // A page past the first: sort the whole selection once; further pages are slices.
+            std::sort(selected.begin(), selected.end(), less);
+            selection.sorted = true;
+        }
+    }
 
     for (size_t i = offset; i < end; ++i) {
         const int u = selected[i];

@@ -100,6 +100,21 @@ private:
     void set(size_t position, const Row &row);
     void clear();
 
+    /// The users a /users query selects, with their totals, in that query's order once a page
+    /// past the first asked for it. Kept for the last query only: paging through all users
+    /// (infinite scroll, export) then costs one scan and one sort instead of one per page.
+    /// Any write drops it.
+    struct Selection
+    {
+        Filter filter;
+        UserOrderField field = UserOrderField::UserId;
+        bool descending = false;
+        std::vector<Totals> totals;
+        std::vector<int> users; ///< indexes of users with a selected trace
+        bool sorted = false;    ///< users is in the query's order
+    };
+    [[nodiscard]] bool sameQuery(const Selection &selection, const UsersRequest &request) const;
+
     bool m_loaded = false;
     qint64 m_dataVersion = -1;
     qint64 m_free = 0;
@@ -131,6 +146,8 @@ private:
     std::vector<double> m_scoreSum;
     std::vector<qint32> m_scoreCount;
     QHash<qint64, int> m_positionOfRowid;
+
+    mutable std::optional<Selection> m_lastSelection;
 };
 
 } // namespace xeroml::server

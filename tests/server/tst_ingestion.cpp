@@ -257,6 +257,34 @@ private Q_SLOTS:
         QCOMPARE(model.value(u"outputUsage"_s).toInteger(), 500);
     }
 
+    // /users keeps the last query's ordered selection for its next pages: a write in between
+    // must show on the very next page asked for, not an order computed before it.
+    void deepUsersPagesFollowWrites()
+    {
+        QUrlQuery query(u"orderBy=totalCost.desc&limit=1&page=2"_s);
+        const auto pageUser = [&] {
+            const IngestReply reply = m_fx.get(u"/api/public/users"_s, query);
+            return reply.json.value(u"data"_s).toArray().first().toObject();
+        };
+        const QJsonObject secondBefore = pageUser();
+        QVERIFY(!secondBefore.isEmpty());
+        QCOMPARE(pageUser(), secondBefore); // page 2 from the kept, sorted selection
+
+        // A user who now costs more than anyone: the former first becomes the second.
+        query = QUrlQuery(u"orderBy=totalCost.desc&limit=1&page=1"_s);
+        const QJsonObject firstBefore = pageUser();
+        QJsonObject whale = generation(u"g-whale"_s, u"t-whale"_s, u"gpt-4o"_s, {});
+        whale.insert(u"costDetails"_s, QJsonObject{{u"total"_s, 1.0e6}});
+        const QJsonArray batch{ingestEvent(u"w1"_s, u"trace-create"_s,
+                                           traceBody(u"t-whale"_s, u"whale@example.com"_s)),
+                               ingestEvent(u"w2"_s, u"generation-create"_s, whale)};
+        QCOMPARE(m_fx.batch(batch).status, 207);
+        query = QUrlQuery(u"orderBy=totalCost.desc&limit=1&page=2"_s);
+        QCOMPARE(pageUser().value(u"userId"_s), firstBefore.value(u"userId"_s));
+        query = QUrlQuery(u"orderBy=totalCost.desc&limit=1&page=1"_s);
+        QCOMPARE(pageUser().value(u"userId"_s).toString(), u"whale@example.com"_s);
+    }
+
     void retriedBatchCountsOnce()
     {
         const QJsonArray batch{
