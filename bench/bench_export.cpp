@@ -10,6 +10,8 @@
 // Usage: bench_export [--db FILE] [--users N] [--traces M] [--seed S] [--runs R]
 //                     [--formats csv,xlsx,…] [--out DIR]
 // The reference dataset: --db /tmp/h8-gen.db (100k users / 1M traces, seed 42), reused as is.
+// Measured (release, quiet 2-core machine, 3 runs, 2026-12-04): fetch alone 979 ms; CSV 1031 ms
+// (12.8 MB peak RSS added), TSV 1007, JSON 1001, JSONL 985, XLSX 1765 ms (0.4 MB).
 #include "api/apiclient.h"
 #include "bench/benchserver.h"
 #include "models/exportjob.h"
