@@ -21,12 +21,6 @@ constexpr int kScreenshotTimeoutMs = 120000;
 constexpr int kSettleFrames = 4;
 constexpr int kQuietFrameMs = 500;
 
-// Demo data for the embedded server's first start: big enough to look like a real product,
-// small enough to be ready in a second or two.
-constexpr int kDemoUsers = 1000;
-constexpr int kDemoTraces = 30000;
-constexpr quint64 kDemoSeed = 42;
-
 // Waits until the window has rendered a few frames in a row (or went quiet), then says so
 // once and deletes itself.
 class FrameSettler : public QObject
@@ -258,11 +252,8 @@ int Application::start()
 
 void Application::startEmbeddedServer()
 {
-    xeroml::server::DemoOptions demo;
-    demo.users = kDemoUsers;
-    demo.traces = kDemoTraces;
-    demo.seed = kDemoSeed;
-    m_embedded = std::make_unique<EmbeddedServer>(EmbeddedServer::defaultDatabasePath(), demo);
+    m_embedded = std::make_unique<EmbeddedServer>(EmbeddedServer::defaultDatabasePath(),
+                                                  EmbeddedServer::defaultDemo());
     m_context.setStarting(tr("Starting the local server…"), -1);
     connect(m_embedded.get(), &EmbeddedServer::seeding, this, [this](qint64 done, qint64 total) {
         m_context.setStarting(tr("Preparing demo data for the first start…"),

@@ -27,6 +27,15 @@ EmbeddedServer::~EmbeddedServer()
     m_thread.wait();
 }
 
+xeroml::server::DemoOptions EmbeddedServer::defaultDemo()
+{
+    xeroml::server::DemoOptions demo;
+    demo.users = 1000;
+    demo.traces = 30000;
+    demo.seed = 42;
+    return demo;
+}
+
 QString EmbeddedServer::defaultDatabasePath()
 {
     return QStandardPaths::writableLocation(QStandardPaths::AppLocalDataLocation) +

@@ -22,6 +22,9 @@ public:
     void start();
     /// Where the database lives by default: the XDG data dir of the app.
     [[nodiscard]] static QString defaultDatabasePath();
+    /// The demo data of a first start (window and headless export alike): big enough to look
+    /// like a real product, small enough to be ready in a second or two.
+    [[nodiscard]] static xeroml::server::DemoOptions defaultDemo();
 
 Q_SIGNALS:
     void seeding(qint64 done, qint64 total);

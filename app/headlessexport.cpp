@@ -21,11 +21,6 @@ namespace {
 constexpr int kUsageError = 2;
 constexpr int kFailure = 1;
 
-// The embedded server's demo data for a first start: as the window's (application.cpp).
-constexpr int kDemoUsers = 1000;
-constexpr int kDemoTraces = 30000;
-constexpr quint64 kDemoSeed = 42;
-
 void printError(const QString &message)
 {
     std::fprintf(stderr, "xeroml-dashboard: %s\n", qPrintable(message));
@@ -369,11 +364,8 @@ public:
             });
             return -1;
         }
-        xeroml::server::DemoOptions demo;
-        demo.users = kDemoUsers;
-        demo.traces = kDemoTraces;
-        demo.seed = kDemoSeed;
-        m_embedded = std::make_unique<EmbeddedServer>(EmbeddedServer::defaultDatabasePath(), demo);
+        m_embedded = std::make_unique<EmbeddedServer>(EmbeddedServer::defaultDatabasePath(),
+                                                      EmbeddedServer::defaultDemo());
         connect(m_embedded.get(), &EmbeddedServer::ready, this, &Runner::begin);
         connect(m_embedded.get(), &EmbeddedServer::failed, this, [](const QString &error) {
             printError(QStringLiteral("the local server did not start: %1").arg(error));
