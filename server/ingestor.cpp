@@ -9,6 +9,7 @@
 #include <QSet>
 #include <QSqlDriver>
 #include <QSqlError>
+#include <QSqlQuery>
 #include <QUuid>
 
 #include <QVariant>
@@ -642,6 +643,20 @@ bool Ingestor::begin(QString *error)
     if (!db.transaction()) {
         *error = db.lastError().text();
         return false;
+    }
+    // Event ids are kept for deduplication as long as an SDK may retry (minutes), with a wide
+    // margin; older ones are dropped at most once an hour, so the table stays bounded.
+    const qint64 now = nowMs();
+    if (now - m_lastPruneMs >= EventIdPruneIntervalMs) {
+        QSqlQuery prune(db);
+        prune.prepare(QStringLiteral("DELETE FROM ingested_events WHERE ts < ?"));
+        prune.addBindValue(now - EventIdRetentionMs);
+        if (!prune.exec()) {
+            *error = prune.lastError().text();
+            db.rollback();
+            return false;
+        }
+        m_lastPruneMs = now;
     }
     return true;
 }

@@ -151,6 +151,10 @@ public:
     ~Ingestor();
     Q_DISABLE_COPY_MOVE(Ingestor)
 
+    /// How long an event id is remembered for deduplication, and how often older ones go.
+    static constexpr qint64 EventIdRetentionMs = 7LL * 24 * 3600 * 1000;
+    static constexpr qint64 EventIdPruneIntervalMs = 3600LL * 1000;
+
     /// Result of POST /api/public/ingestion.
     struct BatchResult
     {
@@ -195,7 +199,8 @@ private:
     Store &m_store;
     PriceTable m_prices;
     std::unique_ptr<Statements> m_statements;
-    sqlite3 *m_db = nullptr; ///< the store's connection, for the write path
+    sqlite3 *m_db = nullptr;  ///< the store's connection, for the write path
+    qint64 m_lastPruneMs = 0; ///< when ingested_events was last cut to the retention window
 };
 
 } // namespace xeroml::server

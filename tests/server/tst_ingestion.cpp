@@ -5,7 +5,10 @@
 
 #include "server/ingestor.h"
 #include "server/pricetable.h"
+#include "server/store.h"
 
+#include <QSqlQuery>
+#include <QTemporaryDir>
 #include <QThread>
 
 #include <atomic>
@@ -283,6 +286,41 @@ private Q_SLOTS:
         QCOMPARE(pageUser().value(u"userId"_s), firstBefore.value(u"userId"_s));
         query = QUrlQuery(u"orderBy=totalCost.desc&limit=1&page=1"_s);
         QCOMPARE(pageUser().value(u"userId"_s).toString(), u"whale@example.com"_s);
+    }
+
+    // Event ids are remembered for a week, not forever: an id older than that is forgotten
+    // (its event applies again), a recent one still deduplicates.
+    void oldEventIdsArePruned()
+    {
+        QTemporaryDir dir;
+        QVERIFY(dir.isValid());
+        xeroml::server::Store store;
+        QString error;
+        QVERIFY2(store.open(dir.filePath(u"prune.db"_s), &error), qPrintable(error));
+        const qint64 now = QDateTime::currentMSecsSinceEpoch();
+        QSqlQuery seed(store.database());
+        QVERIFY(
+            seed.exec(u"INSERT INTO ingested_events (id, ts) VALUES ('old', %1), ('recent', %2)"_s
+                          .arg(now - xeroml::server::Ingestor::EventIdRetentionMs - 60000)
+                          .arg(now - 3600 * 1000)));
+        xeroml::server::Ingestor ingestor(store);
+        const QJsonArray batch{ingestEvent(u"recent"_s, u"trace-create"_s,
+                                           traceBody(u"t-recent"_s, u"prune@example.com"_s)),
+                               ingestEvent(u"old"_s, u"trace-create"_s,
+                                           traceBody(u"t-old"_s, u"prune@example.com"_s))};
+        const auto result = ingestor.ingestEvents(batch, &error);
+        QVERIFY2(result, qPrintable(error));
+        QCOMPARE(result->successes.size(), 2);
+        const auto count = [&store](const QString &sql) {
+            QSqlQuery query(store.database());
+            return query.exec(sql) && query.next() ? query.value(0).toLongLong() : -1;
+        };
+        QCOMPARE(count(u"SELECT COUNT(*) FROM traces WHERE id = 't-recent'"_s), 0);
+        QCOMPARE(count(u"SELECT COUNT(*) FROM traces WHERE id = 't-old'"_s), 1);
+        QCOMPARE(
+            count(u"SELECT COUNT(*) FROM ingested_events WHERE ts < %1"_s.arg(now - 7200 * 1000)),
+            0);
+        QCOMPARE(count(u"SELECT COUNT(*) FROM ingested_events"_s), 2);
     }
 
     void retriedBatchCountsOnce()
