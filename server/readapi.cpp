@@ -666,32 +666,21 @@ struct DailyDay
 };
 using DailyDays = std::map<qint64, DailyDay>;
 
-// The raw rows of `where` (which must bound t.ts to whole or partial days) added to *days.
-bool addRawDays(const QSqlDatabase &db, const Where &where, DailyDays *days, QString *error)
+// Rows of (day, traces, observations, cost nanos), raw or from the rollup, added to *days.
+void addDayRows(QSqlQuery &q, DailyDays *days)
 {
-    QSqlQuery q(db);
-    if (!run(q,
-             QStringLiteral("SELECT t.ts / 86400000 AS day, COUNT(*), SUM(t.observation_count),"
-                            " SUM(t.total_cost_nanos) FROM traces t WHERE ") +
-                 where.sql() + QStringLiteral(" GROUP BY day"),
-             where.binds, error))
-        return false;
     while (q.next()) {
         DailyDay &day = (*days)[q.value(0).toLongLong()];
         day.traces += q.value(1).toLongLong();
         day.observations += q.value(2).toLongLong();
         day.costNanos += q.value(3).toLongLong();
     }
-    QSqlQuery usage(db);
-    if (!run(usage,
-             QStringLiteral("SELECT t.ts / 86400000 AS day, o.model, COUNT(DISTINCT t.id),"
-                            " COUNT(*), SUM(o.input_tokens), SUM(o.output_tokens),"
-                            " SUM(o.total_tokens), SUM(o.total_cost_nanos)"
-                            " FROM traces t JOIN observations o ON o.trace_id = t.id"
-                            " WHERE o.model IS NOT NULL AND ") +
-                 where.sql() + QStringLiteral(" GROUP BY day, o.model"),
-             where.binds, error))
-        return false;
+}
+
+// Rows of (day, model, traces, observations, input, output and total tokens, cost nanos),
+// raw or from the rollup, added to *days.
+void addModelRows(QSqlQuery &usage, DailyDays *days)
+{
     while (usage.next()) {
         DailyModel &model =
             (*days)[usage.value(0).toLongLong()].models[usage.value(1).toString().toUtf8()];
@@ -702,6 +691,30 @@ bool addRawDays(const QSqlDatabase &db, const Where &where, DailyDays *days, QSt
         model.totalTokens += usage.value(6).toLongLong();
         model.costNanos += usage.value(7).toLongLong();
     }
+}
+
+// The raw rows of `where` (which must bound t.ts to whole or partial days) added to *days.
+bool addRawDays(const QSqlDatabase &db, const Where &where, DailyDays *days, QString *error)
+{
+    QSqlQuery q(db);
+    if (!run(q,
+             QStringLiteral("SELECT t.ts / 86400000 AS day, COUNT(*), SUM(t.observation_count),"
+                            " SUM(t.total_cost_nanos) FROM traces t WHERE ") +
+                 where.sql() + QStringLiteral(" GROUP BY day"),
+             where.binds, error))
+        return false;
+    addDayRows(q, days);
+    QSqlQuery usage(db);
+    if (!run(usage,
+             QStringLiteral("SELECT t.ts / 86400000 AS day, o.model, COUNT(DISTINCT t.id),"
+                            " COUNT(*), SUM(o.input_tokens), SUM(o.output_tokens),"
+                            " SUM(o.total_tokens), SUM(o.total_cost_nanos)"
+                            " FROM traces t JOIN observations o ON o.trace_id = t.id"
+                            " WHERE o.model IS NOT NULL AND ") +
+                 where.sql() + QStringLiteral(" GROUP BY day, o.model"),
+             where.binds, error))
+        return false;
+    addModelRows(usage, days);
     return true;
 }
 
@@ -721,12 +734,7 @@ bool addRollupDays(const QSqlDatabase &db, const QString &userId, const QStringL
                  where.sql() + QStringLiteral(" GROUP BY day HAVING SUM(traces) > 0"),
              where.binds, error))
         return false;
-    while (q.next()) {
-        DailyDay &day = (*days)[q.value(0).toLongLong()];
-        day.traces += q.value(1).toLongLong();
-        day.observations += q.value(2).toLongLong();
-        day.costNanos += q.value(3).toLongLong();
-    }
+    addDayRows(q, days);
     QSqlQuery usage(db);
     if (!run(usage,
              QStringLiteral("SELECT day, model, SUM(traces), SUM(observations),"
@@ -735,16 +743,7 @@ bool addRollupDays(const QSqlDatabase &db, const QString &userId, const QStringL
                  where.sql() + QStringLiteral(" GROUP BY day, model HAVING SUM(observations) > 0"),
              where.binds, error))
         return false;
-    while (usage.next()) {
-        DailyModel &model =
-            (*days)[usage.value(0).toLongLong()].models[usage.value(1).toString().toUtf8()];
-        model.traces += usage.value(2).toLongLong();
-        model.observations += usage.value(3).toLongLong();
-        model.inputTokens += usage.value(4).toLongLong();
-        model.outputTokens += usage.value(5).toLongLong();
-        model.totalTokens += usage.value(6).toLongLong();
-        model.costNanos += usage.value(7).toLongLong();
-    }
+    addModelRows(usage, days);
     return true;
 }
 
