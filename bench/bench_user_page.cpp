@@ -7,6 +7,7 @@
 // --rank K opens the K-th heaviest user (1 = the heaviest). An existing --db is reused as is.
 // QT_LOGGING_RULES=xeroml.api.debug=true logs each of the page's requests with its time.
 #include "api/apiclient.h"
+#include "bench/benchserver.h"
 #include "views/appcontext.h"
 
 #include <QApplication>
@@ -17,7 +18,6 @@
 #include <QJsonObject>
 #include <QNetworkProxy>
 #include <QNetworkReply>
-#include <QProcess>
 #include <QQmlEngine>
 #include <QQmlEngineExtensionPlugin>
 #include <QQuickItem>
@@ -107,31 +107,12 @@ int main(int argc, char *argv[])
     parser.process(app);
     const int runs = parser.value(runsOpt).toInt();
 
-    const QByteArray secret = "sk-bench-" + QByteArray::number(QCoreApplication::applicationPid());
-    QProcess server;
-    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
-    env.insert(QStringLiteral("XEROML_BENCH_SECRET"), QString::fromLatin1(secret));
-    server.setProcessEnvironment(env);
-    server.setProcessChannelMode(QProcess::ForwardedErrorChannel);
-    server.start(QStringLiteral(XEROML_SERVER_BIN),
-                 {QStringLiteral("--db"), parser.value(dbOpt), QStringLiteral("--listen"),
-                  QStringLiteral("127.0.0.1:0"), QStringLiteral("--public-key"),
-                  QStringLiteral("pk-bench"), QStringLiteral("--secret-key-env"),
-                  QStringLiteral("XEROML_BENCH_SECRET"), QStringLiteral("--demo-users"),
-                  parser.value(usersOpt), QStringLiteral("--demo-traces"), parser.value(tracesOpt),
-                  QStringLiteral("--seed"), parser.value(seedOpt)});
-    QByteArray line;
-    waitOrDie(
-        [&] {
-            line += server.readAllStandardOutput();
-            return line.contains('\n');
-        },
-        "xeroml-server");
-    Connection connection;
-    connection.name = QStringLiteral("bench");
-    connection.baseUrl = QUrl(QString::fromLatin1(line.mid(line.indexOf("http")).trimmed()));
-    connection.publicKey = QStringLiteral("pk-bench");
-    connection.secretKey = QString::fromLatin1(secret);
+    // The server, in its own process.
+    BenchServer server;
+    if (!server.start(parser.value(dbOpt), parser.value(usersOpt), parser.value(tracesOpt),
+                      parser.value(seedOpt), kTimeoutMs))
+        return 1;
+    const Connection connection = server.connection();
 
     QNetworkAccessManager nam;
     nam.setProxy(QNetworkProxy::NoProxy);
@@ -232,7 +213,5 @@ int main(int argc, char *argv[])
                     median(drawnMs), median(aboveMs), median(histogramMs));
     }
     AppContext::setInstance(nullptr);
-    server.terminate();
-    server.waitForFinished(10000);
     return 0;
 }
